@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { Config } from "./config.js";
+import { type Database, openDatabase } from "./db/database.js";
+import { prepareEmbeddedDatabase } from "./db/embedded.js";
+import { ErrorBodySchema } from "./http/schemas.js";
+import { loggerOptions } from "./logger.js";
+import databasePlugin from "./plugins/database.js";
+import authPlugin from "./plugins/auth.js";
+import errorHandler from "./plugins/error-handler.js";
+import rateLimitPlugin from "./plugins/rate-limit.js";
+import healthRoutes from "./routes/health/index.js";
+import platformRoutes from "./routes/platform/index.js";
+
+export interface AppOverrides {
+  /** An already open database; the caller keeps ownership and closes it. */
+  database?: Database;
+  /** Replaces the pino logger configuration (tests pass `false` or a stream-backed logger). */
+  logger?: FastifyServerOptions["logger"];
+  loggerInstance?: FastifyServerOptions["loggerInstance"];
+}
+
+// Correlation ids a caller may choose: short, printable, no separators that could forge log fields.
+const CALLER_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the Tally application from its configuration. Does not listen and never reads process.env. */
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(overrides.loggerInstance
+      ? { loggerInstance: overrides.loggerInstance }
+      : { logger: overrides.logger ?? loggerOptions(config) }),
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdLogLabel: "requestId",
+    genReqId(request) {
+      const offered = request.headers["x-vol-correlation"];
+      return typeof offered === "string" && CALLER_CORRELATION_ID.test(offered)
+        ? offered
+        : randomUUID().replaceAll("-", "");
+    },
+    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false, useDefaults: true } },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-vol-correlation", request.id);
+  });
+
+  const ownsDatabase = overrides.database === undefined;
+  const database =
+    overrides.database ??
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      poolSize: config.DATABASE_POOL_SIZE,
+      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      dataDir: config.EMBEDDED_DATA_DIR,
+      socketPort: config.EMBEDDED_SOCKET_PORT || undefined,
+      onConnectionError: (error) => app.log.warn({ err: error }, "database connection lost"),
+    }));
+  if (ownsDatabase && database.kind === "embedded") {
+    await prepareEmbeddedDatabase(database, { seedDemo: config.EMBEDDED_SEED_DEMO, log: app.log });
+  }
+
+  app.addSchema(ErrorBodySchema);
+  await app.register(swagger, {
+    // Shared schemas become components named by their $id (ErrorBody, CustomerCredit, …) rather than def-N.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json["$id"] ?? `def-${i}`) },
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Tally",
+        version: "1.0.0",
+        description: "Store credit, gift cards, credit memos and loyalty balances behind Kibo- and Magento-compatible APIs.",
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: "http",
+            scheme: "bearer",
+            bearerFormat: "JWT",
+            description:
+              "An application access token from POST /api/platform/applications/authtickets/oauth, or a shopper token signed by the storefront.",
+          },
+        },
+      },
+    },
+  });
+  await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase });
+  await app.register(errorHandler);
+  await app.register(authPlugin, { config });
+  await app.register(rateLimitPlugin, { config });
+  await app.register(healthRoutes);
+  await app.register(platformRoutes, { config });
+  return app;
+}

@@ -1,0 +1,53 @@
+import { parseArgs } from "node:util";
+import { BEHAVIORS, type Behavior } from "../auth/caller.js";
+import { ConfigError, loadConfig } from "../config.js";
+import { registerApplication } from "../routes/platform/service.js";
+import { openCliDatabase } from "./database.js";
+
+const USAGE = `Usage: npm run app:create -- --tenant <id> --behaviors <list|all> [--name <name>] [--json]
+  --behaviors  comma-separated, from: ${BEHAVIORS.join(", ")}`;
+
+/** `npm run app:create`: registers an application and prints its client id and secret, once. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      tenant: { type: "string" },
+      behaviors: { type: "string" },
+      name: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const tenantId = Number(values.tenant);
+  if (!Number.isSafeInteger(tenantId) || tenantId <= 0 || !values.behaviors) throw new UsageError(USAGE);
+  const requested = values.behaviors === "all" ? [...BEHAVIORS] : values.behaviors.split(",").map((b) => b.trim());
+  const unknown = requested.filter((b) => !(BEHAVIORS as readonly string[]).includes(b));
+  if (unknown.length > 0) throw new UsageError(`Unknown behavior(s): ${unknown.join(", ")}\n${USAGE}`);
+
+  const database = await openCliDatabase(loadConfig(process.env));
+  try {
+    const tenant = await database.prisma.tenant.findUnique({ where: { id: tenantId } });
+    if (!tenant) throw new UsageError(`Tenant ${tenantId} does not exist.`);
+    const { clientId, clientSecret } = await registerApplication(database.prisma, {
+      tenantId,
+      name: values.name ?? `Application for ${tenant.name}`,
+      behaviors: requested as Behavior[],
+    });
+    if (values.json) {
+      console.log(JSON.stringify({ clientId, clientSecret }));
+    } else {
+      console.log(`Registered an application for tenant ${tenantId} (${tenant.name}) with ${requested.join(", ")}.`);
+      console.log(`client id:     ${clientId}`);
+      console.log(`shared secret: ${clientSecret}`);
+      console.log("The secret is shown only now; Tally keeps only its hash.");
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+class UsageError extends Error {}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError || error instanceof UsageError ? error.message : `app:create failed: ${(error as Error).message}`);
+  process.exit(1);
+});

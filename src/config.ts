@@ -1,0 +1,111 @@
+import path from "node:path";
+import Type, { type Static } from "typebox";
+import Value from "typebox/value";
+
+/** Environment variables Tally reads, with their defaults. `README.md` documents each one. */
+export const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Enum(["development", "production", "test"], { default: "development" }),
+  HOST: Type.String({ minLength: 1, default: "0.0.0.0" }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { default: "info" }),
+  /** PostgreSQL connection string; when absent Tally runs on its embedded PGlite database. */
+  DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /** How long a request waits for a pooled connection before failing with 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
+  /** Where the embedded database keeps its files; `memory://` keeps nothing. */
+  EMBEDDED_DATA_DIR: Type.String({ minLength: 1, default: "./data/pglite" }),
+  /**
+   * Embedded database only: a loopback port where the running server shares its database over the PostgreSQL
+   * protocol, so command-line tools (app:create, db:seed) work while it runs; 0 turns it off.
+   */
+  EMBEDDED_SOCKET_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 54329 }),
+  /** Embedded database only: load the demo data set on first start (default: on, except in production). */
+  EMBEDDED_SEED_DEMO: Type.Optional(Type.Boolean()),
+  /** Longest time a graceful shutdown waits for in-flight requests. */
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 }),
+  /** Trust X-Forwarded-* from a load balancer in front of Tally. */
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 10_485_760, default: 1_048_576 }),
+  /**
+   * Keys that sign Tally's access tokens: `kid:secret` pairs, comma-separated, secrets of 32+ characters.
+   * The first signs; every listed key verifies, so a key is rotated by putting a new one first and removing
+   * the old one after the longest token lifetime. Outside production a per-installation key is generated.
+   */
+  AUTH_SIGNING_KEYS: Type.Optional(
+    Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}:[^,]{32,}(,[A-Za-z0-9._-]{1,64}:[^,]{32,})*$" }),
+  ),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3_600 }),
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 7_776_000, default: 2_592_000 }),
+  /** Shared secret (HS256) storefronts sign shopper tokens with; or use one of the two below. */
+  SHOPPER_TOKEN_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** PEM public key (RS256/ES256) that verifies shopper tokens. */
+  SHOPPER_TOKEN_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /** JWKS file whose keys verify shopper tokens (selected by `kid`). */
+  SHOPPER_JWKS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /** Requests per minute per caller (application, shopper, or address when unauthenticated); 0 turns limiting off. */
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1_200 }),
+  /** Token requests per minute per client id: slows down secret guessing. */
+  TOKEN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10_000, default: 10 }),
+  /** Where development keys are kept when the variables above are unset (never used in production). */
+  DEV_SECRETS_FILE: Type.String({ minLength: 1, default: "./data/dev-secrets.json" }),
+});
+
+type RawConfig = Static<typeof ConfigSchema>;
+export type Config = Readonly<Omit<RawConfig, "EMBEDDED_SEED_DEMO"> & { EMBEDDED_SEED_DEMO: boolean }>;
+
+/** Thrown when the environment does not describe a valid configuration; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const knownKeys = Object.keys(ConfigSchema.properties) as (keyof RawConfig)[];
+
+/** Reads Tally's configuration from an environment object, applying defaults; throws ConfigError when invalid. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const input: Record<string, unknown> = {};
+  for (const key of knownKeys) {
+    const value = env[key];
+    // An empty variable means "not set", as in most twelve-factor tooling.
+    if (value !== undefined && value !== "") input[key] = value;
+  }
+  const withDefaults = Value.Default(ConfigSchema, input);
+  const converted = Value.Convert(ConfigSchema, withDefaults);
+  const problems = new Map<string, string>();
+  for (const error of Value.Errors(ConfigSchema, converted)) {
+    const key = error.instancePath.replace(/^\//, "") as keyof RawConfig;
+    if (problems.has(key)) continue;
+    const allowed = ConfigSchema.properties[key] as { enum?: readonly string[] };
+    const hint = allowed.enum ? ` (one of ${allowed.enum.join(", ")})` : "";
+    problems.set(key, `${key}=${JSON.stringify(env[key] ?? "")}: ${error.message}${hint}`);
+  }
+  const config = converted as RawConfig;
+  for (const problem of crossFieldProblems(config)) problems.set(problem, problem);
+  if (problems.size > 0) throw new ConfigError([...problems.values()]);
+  return Object.freeze({
+    ...config,
+    EMBEDDED_DATA_DIR: resolveDataDir(config.EMBEDDED_DATA_DIR),
+    // Demo data carries demo credentials, so production never loads it unless asked to.
+    EMBEDDED_SEED_DEMO: config.EMBEDDED_SEED_DEMO ?? config.NODE_ENV !== "production",
+  });
+}
+
+const SHOPPER_KEY_SOURCES = ["SHOPPER_TOKEN_SECRET", "SHOPPER_TOKEN_PUBLIC_KEY_FILE", "SHOPPER_JWKS_FILE"] as const;
+
+function crossFieldProblems(config: RawConfig): string[] {
+  const problems: string[] = [];
+  const shopperSources = SHOPPER_KEY_SOURCES.filter((key) => config[key] !== undefined);
+  if (shopperSources.length > 1) problems.push(`${shopperSources.join(" and ")}: set only one way to verify shopper tokens`);
+  if (config.NODE_ENV === "production") {
+    if (!config.AUTH_SIGNING_KEYS) problems.push("AUTH_SIGNING_KEYS: required in production");
+    if (shopperSources.length === 0) problems.push(`${SHOPPER_KEY_SOURCES.join(" or ")}: one is required in production`);
+  }
+  return problems;
+}
+
+function resolveDataDir(dir: string): string {
+  return dir.startsWith("memory://") ? dir : path.resolve(dir);
+}

@@ -1,0 +1,87 @@
+import { ApiError, Errors } from "../errors.js";
+import { QueryError } from "../query/index.js";
+
+/** Fields of the errors Fastify, Ajv, Prisma and drivers throw that decide how they are answered. */
+interface ThrownError {
+  name?: string;
+  code?: string | number;
+  statusCode?: number;
+  message?: string;
+  validation?: { instancePath?: string; params?: Record<string, unknown>; message?: string }[];
+  validationContext?: string;
+  cause?: unknown;
+  meta?: Record<string, unknown>;
+}
+
+// Prisma's codes for "the database could not be reached or dropped the connection", and the pool timing out.
+const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+// Driver adapter error kinds (Prisma 7) that mean the same.
+const ADAPTER_UNAVAILABLE = new Set([
+  "DatabaseNotReachable",
+  "DatabaseDoesNotExist",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TransactionAlreadyClosed",
+]);
+// Node socket errors and PostgreSQL SQLSTATEs: 08xxx connection exceptions, 57P0x shutdown/cannot connect now.
+const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|Can't reach database server/i;
+
+/** Maps anything thrown while handling a request to the ApiError that answers it. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof QueryError) {
+    return Errors.invalidParameter(error.message, {
+      parameter: error.parameter,
+      position: error.position,
+      length: error.length,
+      reason: error.code,
+    });
+  }
+  const thrown = (error ?? {}) as ThrownError;
+  if (thrown.validation) return fromValidation(thrown);
+  if (isUnavailable(thrown)) return Errors.maintenance();
+  const prismaCode = typeof thrown.code === "string" && /^P\d{4}$/.test(thrown.code) ? thrown.code : undefined;
+  if (prismaCode === "P2002") return Errors.alreadyExists("An item with the same unique value already exists.");
+  if (prismaCode === "P2025") return Errors.notFound("The requested item was not found.");
+  if (prismaCode === "P2003") return Errors.conflict("The request refers to an item that does not exist.");
+  if (typeof thrown.statusCode === "number" && thrown.statusCode >= 400 && thrown.statusCode < 500) {
+    return fromClientError(thrown.statusCode, thrown.message);
+  }
+  return Errors.unexpected();
+}
+
+function fromValidation(thrown: ThrownError): ApiError {
+  const first = thrown.validation?.[0];
+  const where = thrown.validationContext ?? "request";
+  const missing = first?.params?.["missingProperty"];
+  const path = [first?.instancePath?.replace(/^\//, "").replace(/\//g, "."), missing].filter(Boolean).join(".");
+  const parameter = path || where;
+  const message = missing
+    ? `Missing required ${where === "body" ? "field" : "parameter"} '${parameter}' in ${where}.`
+    : `Invalid ${where === "body" ? "field" : "parameter"} '${parameter}' in ${where}: ${first?.message ?? "invalid value"}.`;
+  return Errors.invalidParameter(message, { parameter, location: where });
+}
+
+function fromClientError(statusCode: number, message: string | undefined): ApiError {
+  if (statusCode === 401) return Errors.unauthorized(message);
+  if (statusCode === 403) return Errors.forbidden(message ?? "Forbidden.");
+  if (statusCode === 404) return Errors.notFound(message ?? "Not found.");
+  if (statusCode === 429) return Errors.tooManyRequests(message ?? "Too many requests; slow down.");
+  // Fastify's own 4xx messages (bad JSON, body too large, unsupported media type) are written for callers.
+  return new ApiError("MISSING_OR_INVALID_PARAMETER", message ?? "Invalid request.", [], statusCode);
+}
+
+function isUnavailable(thrown: ThrownError, depth = 0): boolean {
+  if (depth > 5 || typeof thrown !== "object" || thrown === null) return false;
+  if (thrown.name === "PrismaClientInitializationError") return true;
+  if (typeof thrown.code === "string") {
+    if (PRISMA_UNAVAILABLE.has(thrown.code) || SOCKET_CODES.has(thrown.code)) return true;
+    if (/^(08|57P0)/.test(thrown.code) && thrown.code.length === 5) return true;
+  }
+  const kind = (thrown.cause as { kind?: unknown } | undefined)?.kind ?? thrown.meta?.["kind"];
+  if (typeof kind === "string" && ADAPTER_UNAVAILABLE.has(kind)) return true;
+  if (thrown.message && UNAVAILABLE_MESSAGES.test(thrown.message)) return true;
+  return thrown.cause !== undefined && isUnavailable(thrown.cause as ThrownError, depth + 1);
+}

@@ -1,0 +1,113 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import type { Behavior, Caller, RouteAuth } from "../auth/caller.js";
+import { AccessTokens, ShopperTokens } from "../auth/tokens.js";
+import type { Config } from "../config.js";
+import { Errors } from "../errors.js";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Who may call the route; every /api route declares this or `public`. */
+    auth?: RouteAuth;
+    /** Marks an /api route as deliberately open (the token endpoint). */
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    /** The authenticated caller; set on every route that declares `auth`. */
+    caller: Caller;
+  }
+  interface FastifyInstance {
+    accessTokens: AccessTokens;
+  }
+}
+
+export interface AuthPluginOptions {
+  config: Pick<
+    Config,
+    "AUTH_SIGNING_KEYS" | "ACCESS_TOKEN_TTL_SECONDS" | "SHOPPER_TOKEN_SECRET" | "SHOPPER_TOKEN_PUBLIC_KEY_FILE" | "SHOPPER_JWKS_FILE"
+  >;
+}
+
+/**
+ * Authenticates bearer tokens (Tally's application tokens or the storefront's shopper tokens), enforces each
+ * route's behaviors and the tenant/site headers, and documents all of it in OpenAPI.
+ */
+export default fp<AuthPluginOptions>(
+  async function authPlugin(app: FastifyInstance, { config }) {
+    if (!config.AUTH_SIGNING_KEYS) throw new Error("AUTH_SIGNING_KEYS is not configured");
+    const accessTokens = new AccessTokens(config.AUTH_SIGNING_KEYS, config.ACCESS_TOKEN_TTL_SECONDS);
+    const shopperTokens = await ShopperTokens.fromConfig(config);
+    app.decorate("accessTokens", accessTokens);
+    // Fastify wants decorations declared up front (same object shape for every request).
+    app.decorateRequest("caller", undefined as unknown as never);
+
+    app.addHook("onRoute", (route) => {
+      const auth = route.config?.auth;
+      if (route.url.startsWith("/api/") && !auth && !route.config?.public) {
+        throw new Error(`${route.method} ${route.url} must declare config.auth or config.public`);
+      }
+      if (auth) documentAuth(route as { schema?: Record<string, unknown> }, auth);
+    });
+
+    app.addHook("onRequest", async (request) => {
+      const auth = request.routeOptions.config.auth;
+      if (!auth) return;
+      const token = bearerToken(request);
+      const caller = accessTokens.isOwnToken(token)
+        ? await accessTokens.verify(token)
+        : shopperTokens
+          ? await shopperTokens.verify(token)
+          : (() => {
+              throw Errors.unauthorized("The token is invalid.");
+            })();
+      authorize(caller, auth);
+      request.caller = await withTenantHeaders(app, request, caller);
+    });
+  },
+  { name: "auth", dependencies: ["database"] },
+);
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match?.[1]) throw Errors.unauthorized();
+  return match[1];
+}
+
+function authorize(caller: Caller, auth: RouteAuth): void {
+  if (caller.kind === "shopper") {
+    if (!auth.shoppers) throw Errors.forbidden("Shopper tokens cannot call this operation.");
+    return;
+  }
+  const missing = auth.behaviors.filter((behavior) => !caller.behaviors.has(behavior));
+  if (missing.length > 0) {
+    throw Errors.forbidden(`The token lacks the required behavior${missing.length > 1 ? "s" : ""} ${missing.join(", ")}.`);
+  }
+}
+
+/** `x-vol-tenant` must agree with the token; `x-vol-site` must be one of the tenant's sites. */
+async function withTenantHeaders(app: FastifyInstance, request: FastifyRequest, caller: Caller): Promise<Caller> {
+  const tenantHeader = request.headers["x-vol-tenant"];
+  if (tenantHeader !== undefined && String(tenantHeader) !== String(caller.tenantId)) {
+    throw Errors.forbidden(`The token is for tenant ${caller.tenantId}, not ${String(tenantHeader)}.`);
+  }
+  const siteHeader = request.headers["x-vol-site"];
+  if (siteHeader === undefined) return caller;
+  const siteId = Number(siteHeader);
+  const website = Number.isSafeInteger(siteId)
+    ? await app.db.prisma.website.findFirst({ where: { siteId, tenantId: caller.tenantId }, select: { id: true } })
+    : null;
+  if (!website) throw Errors.forbidden(`Site ${String(siteHeader)} does not belong to tenant ${caller.tenantId}.`);
+  return { ...caller, websiteRef: website.id };
+}
+
+function documentAuth(route: { schema?: Record<string, unknown> }, auth: RouteAuth): void {
+  const schema = (route.schema ??= {});
+  schema["security"] = [{ bearerAuth: [] }];
+  schema["x-required-behaviors"] = [...auth.behaviors];
+  const lines = [`Required behaviors: ${auth.behaviors.length > 0 ? auth.behaviors.join(", ") : "none"}.`];
+  if (auth.shoppers) lines.push("Shopper tokens may call it too, and see only the shopper's own data.");
+  schema["description"] = [schema["description"], lines.join(" ")].filter(Boolean).join("\n\n");
+}
+
+export type { Behavior };

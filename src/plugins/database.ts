@@ -1,0 +1,29 @@
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import type { Database } from "../db/database.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The open database; routes reach Prisma through services that receive `db.prisma`. */
+    db: Database;
+  }
+}
+
+export interface DatabasePluginOptions {
+  database: Database;
+  /** Whether closing the app closes the database (false when a test or CLI owns it). */
+  closeOnShutdown: boolean;
+}
+
+/** Makes the database available to routes and closes it after the last in-flight request on shutdown. */
+export default fp<DatabasePluginOptions>(
+  async function databasePlugin(app: FastifyInstance, options) {
+    app.decorate("db", options.database);
+    if (options.closeOnShutdown) {
+      app.addHook("onClose", async () => {
+        await options.database.close();
+      });
+    }
+  },
+  { name: "database" },
+);

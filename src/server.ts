@@ -1,0 +1,25 @@
+import closeWithGrace from "close-with-grace";
+import { buildApp } from "./app.js";
+import { withDevelopmentKeys } from "./auth/keys.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { developmentBanner } from "./dev-banner.js";
+
+/** Entry point: the only place that reads process.env and listens. */
+async function main(): Promise<void> {
+  const config = withDevelopmentKeys(loadConfig(process.env));
+  const app = await buildApp(config);
+  closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, "shutting down after an unhandled error");
+    else app.log.info({ signal }, "shutting down: finishing in-flight requests");
+    await app.close();
+  });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const banner = await developmentBanner(app, config);
+  if (banner) process.stdout.write(`${banner}\n`);
+}
+
+main().catch((error: unknown) => {
+  // A bad configuration is an operator's mistake: say what to fix, without a stack trace.
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Tally failed to start: ${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import { Writable } from "node:stream";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../../src/app.js";
+import { type Config, loadConfig } from "../../src/config.js";
+import type { Database } from "../../src/db/database.js";
+import { loggerOptions } from "../../src/logger.js";
+import { TEST_KEYS } from "./auth.js";
+
+/** Configuration for tests: defaults plus whatever a test overrides; never the developer's environment. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", EMBEDDED_DATA_DIR: "memory://", ...TEST_KEYS, ...env });
+}
+
+/** Builds the app on a test-owned database with logging off. */
+export function buildTestApp(database: Database, env: Record<string, string> = {}): Promise<FastifyInstance> {
+  return buildApp(testConfig(env), { database, logger: false });
+}
+
+/** Builds the app with Tally's real logger options writing JSON lines into `lines`. */
+export async function buildLoggedApp(
+  database: Database,
+  lines: Record<string, unknown>[],
+  env: Record<string, string> = {},
+): Promise<FastifyInstance> {
+  const config = testConfig({ LOG_LEVEL: "info", ...env });
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const options = loggerOptions(config) as Record<string, unknown>;
+  return buildApp(config, { database, logger: { ...options, stream } });
+}
