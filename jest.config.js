@@ -12,6 +12,7 @@ export default {
   },
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   globalSetup: "<rootDir>/test/helpers/global-setup.mjs",
+  globalTeardown: "<rootDir>/test/helpers/global-teardown.mjs",
   // PGlite compiles PostgreSQL from WebAssembly once per test file; that takes a few seconds on two cores.
   testTimeout: 30_000,
 };

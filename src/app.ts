@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { prepareEmbeddedDatabase } from "./db/embedded.js";
@@ -11,8 +11,12 @@ import databasePlugin from "./plugins/database.js";
 import authPlugin from "./plugins/auth.js";
 import errorHandler from "./plugins/error-handler.js";
 import rateLimitPlugin from "./plugins/rate-limit.js";
+import creditmemoRoutes from "./routes/creditmemos/index.js";
+import creditRoutes from "./routes/credits/index.js";
 import healthRoutes from "./routes/health/index.js";
+import loyaltyRoutes from "./routes/loyalty/index.js";
 import platformRoutes from "./routes/platform/index.js";
+import storeCreditRoutes from "./routes/storecredit/index.js";
 
 export interface AppOverrides {
   /** An already open database; the caller keeps ownership and closes it. */
@@ -33,7 +37,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       : { logger: overrides.logger ?? loggerOptions(config) }),
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    requestIdLogLabel: "requestId",
+    logController: new LogController({ requestIdLogLabel: "requestId" }),
     genReqId(request) {
       const offered = request.headers["x-vol-correlation"];
       return typeof offered === "string" && CALLER_CORRELATION_ID.test(offered)
@@ -93,5 +97,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(rateLimitPlugin, { config });
   await app.register(healthRoutes);
   await app.register(platformRoutes, { config });
+  await app.register(creditRoutes);
+  await app.register(loyaltyRoutes);
+  await app.register(storeCreditRoutes);
+  await app.register(creditmemoRoutes);
   return app;
 }

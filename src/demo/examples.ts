@@ -6,11 +6,16 @@ import type { LoyaltyEntryKind, Prisma } from "../generated/prisma/client.js";
 /** Magento's storecredit.balance example asks for customer 4 on website 2 (Great Widgets Canada, CAD). */
 export const MAGENTO_BALANCE_CUSTOMER_ID = 4;
 
-/** The loyalty report example: account `greatwidgets`, campaign 123456789012, 1000 points per currency unit. */
+/**
+ * The loyalty report example: account `greatwidgets`, campaign 123456789012, 1000 points per currency unit, and
+ * the API user the example request signs in with.
+ */
 export const LOYALTY_EXAMPLE = {
   accountCode: "greatwidgets",
   campaignId: 123456789012n,
   pointsPerCurrencyUnit: 1000,
+  userId: "john1970",
+  userPassword: "1959caadac9b13dcb3",
 } as const;
 
 /** Jane Doe of the loyalty report example, as customer 1 of tenant 26507. */

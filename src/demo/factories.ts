@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { Decimal } from "decimal.js";
 import type {
   Credit,
@@ -7,6 +7,7 @@ import type {
   CreditmemoItem,
   Customer,
   LoyaltyAccount,
+  LoyaltyApiUser,
   LoyaltyCampaign,
   LoyaltyLedgerEntry,
   Order,
@@ -17,6 +18,7 @@ import type {
   Tenant,
   Website,
 } from "../generated/prisma/client.js";
+import { hashSecret } from "../auth/secrets.js";
 import { buildLedger, type LedgerMove, type MoneyInput, toDecimal } from "./ledger.js";
 import { createRandom } from "./random.js";
 import { computeCreditmemo, orderTotals } from "./sales.js";
@@ -440,6 +442,25 @@ export async function createLoyaltyAccount(db: Db, overrides: LoyaltyAccountOver
   return db.loyaltyAccount.create({
     data: { tenantId, accountCode: `account${n}`, name: `${random.faker.company.name()} Rewards`, ...overrides },
   });
+}
+
+/** API user columns except the key hash, plus the plain `key` to hash (random when omitted). */
+export type LoyaltyApiUserOverrides = Partial<Omit<Prisma.LoyaltyApiUserCreateManyInput, "keyHash">> & { key?: string };
+
+/**
+ * Creates a loyalty API user (`user_id` + API key for /api.php) with a unique user id; the key is stored only as
+ * its scrypt hash and returned alongside the row. A new account is created unless `accountId` is given.
+ */
+export async function createLoyaltyApiUser(
+  db: Db,
+  overrides: LoyaltyApiUserOverrides = {},
+): Promise<LoyaltyApiUser & { key: string }> {
+  const { key = randomBytes(18).toString("base64url"), ...columns } = overrides;
+  const accountId = columns.accountId ?? (await createLoyaltyAccount(db)).id;
+  const user = await db.loyaltyApiUser.create({
+    data: { userId: `user${nextUnique()}`, ...columns, accountId, keyHash: await hashSecret(key) },
+  });
+  return { ...user, key };
 }
 
 export type LoyaltyCampaignOverrides = Partial<Prisma.LoyaltyCampaignCreateManyInput>;

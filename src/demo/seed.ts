@@ -6,8 +6,10 @@ import {
   CREDITMEMO_EXAMPLE_MAX_ID,
   CREDITMEMO_EXAMPLE_NUMBER,
   creditmemoExample,
+  LOYALTY_EXAMPLE,
   MAGENTO_BALANCE_CUSTOMER_ID,
 } from "./examples.js";
+import { createLoyaltyApiUser } from "./factories.js";
 import { generateCreditmemos, storeCreditKey } from "./generate-creditmemos.js";
 import { creditRows, type DraftCredit, generateCredits } from "./generate-credits.js";
 import { type CustomerRow, generateCustomers } from "./generate-customers.js";
@@ -173,12 +175,19 @@ export async function seedDemoData(
       if ((await tx.tenant.count()) > 0) throw new Error("the demo data set only loads into an empty database");
       await writeDemoData(tx, data);
       await advanceSequences(tx);
+      await seedLoyaltyApiUser(tx);
       return seedDemoApplications(tx);
     },
     // Bulk inserts of a few hundred thousand rows; PGlite on a slow machine needs minutes, not Prisma's 5 s.
     { maxWait: 60_000, timeout: 600_000 },
   );
   return { ...countRows(data), applications };
+}
+
+/** The report example's API user, `john1970` of `greatwidgets`; hashed like any key, hence not part of DemoData. */
+async function seedLoyaltyApiUser(tx: Prisma.TransactionClient): Promise<void> {
+  const account = await tx.loyaltyAccount.findUniqueOrThrow({ where: { accountCode: LOYALTY_EXAMPLE.accountCode } });
+  await createLoyaltyApiUser(tx, { accountId: account.id, userId: LOYALTY_EXAMPLE.userId, key: LOYALTY_EXAMPLE.userPassword });
 }
 
 function groupBy<T, K, V>(items: readonly T[], key: (item: T) => K, value: (item: T) => V): Map<K, V[]> {

@@ -13,8 +13,9 @@ interface ThrownError {
   meta?: Record<string, unknown>;
 }
 
-// Prisma's codes for "the database could not be reached or dropped the connection", and the pool timing out.
-const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+// Prisma's codes for "the database could not be reached or dropped the connection", the pool timing out, and an
+// interactive transaction that could not start in time (every connection busy).
+const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 // Driver adapter error kinds (Prisma 7) that mean the same.
 const ADAPTER_UNAVAILABLE = new Set([
   "DatabaseNotReachable",

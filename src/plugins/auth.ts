@@ -46,7 +46,8 @@ export default fp<AuthPluginOptions>(
       if (route.url.startsWith("/api/") && !auth && !route.config?.public) {
         throw new Error(`${route.method} ${route.url} must declare config.auth or config.public`);
       }
-      if (auth) documentAuth(route as { schema?: Record<string, unknown> }, auth);
+      // Fastify adds a HEAD twin to every GET sharing the same schema object: document it once.
+      if (auth && route.method !== "HEAD") documentAuth(route as { schema?: Record<string, unknown> }, auth);
     });
 
     app.addHook("onRequest", async (request) => {

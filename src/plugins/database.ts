@@ -1,11 +1,16 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { Database } from "../db/database.js";
+import { type TenantDb, tenantClients } from "../db/tenant-scope.js";
 
 declare module "fastify" {
   interface FastifyInstance {
     /** The open database; routes reach Prisma through services that receive `db.prisma`. */
     db: Database;
+  }
+  interface FastifyRequest {
+    /** Prisma limited to the authenticated caller's tenant: what route handlers hand to services. */
+    readonly tenantDb: TenantDb;
   }
 }
 
@@ -19,6 +24,12 @@ export interface DatabasePluginOptions {
 export default fp<DatabasePluginOptions>(
   async function databasePlugin(app: FastifyInstance, options) {
     app.decorate("db", options.database);
+    const clientFor = tenantClients(options.database.prisma);
+    app.decorateRequest("tenantDb", {
+      getter(this: FastifyRequest) {
+        return clientFor(this.caller.tenantId);
+      },
+    });
     if (options.closeOnShutdown) {
       app.addHook("onClose", async () => {
         await options.database.close();

@@ -13,9 +13,9 @@ export function withDatabaseName(url: string, name: string): string {
   return parsed.toString();
 }
 
-/** The database of this Jest worker, cloned by global-setup from a migrated template. */
+/** The database of this Jest worker in this test run, cloned by global-setup from a migrated template. */
 export function workerDatabaseName(): string {
-  return `tally_test_w${process.env["JEST_WORKER_ID"] ?? "1"}`;
+  return `tally_test_${process.env["TALLY_TEST_RUN"] ?? "local"}_w${process.env["JEST_WORKER_ID"] ?? "1"}`;
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import Type from "typebox";
 import type { Config } from "../../config.js";
-import { forTenant } from "../../db/tenant-scope.js";
 import { Errors } from "../../errors.js";
 import { ErrorResponses } from "../../http/schemas.js";
 import { AuthTicket, AuthTicketRequest, Tenant, TenantParams } from "./schemas.js";
@@ -61,7 +60,7 @@ const platformRoutes: FastifyPluginAsyncTypebox<PlatformRoutesOptions> = async (
       const { tenantId } = request.params;
       // Another tenant's id answers exactly like one that does not exist.
       if (tenantId !== request.caller.tenantId) throw Errors.notFound(`Tenant ${tenantId} was not found.`);
-      return getTenant(forTenant(app.db.prisma, tenantId), tenantId);
+      return getTenant(request.tenantDb, tenantId);
     },
   );
 };

@@ -1,0 +1,303 @@
+/**
+ * `npm run bench:report`: how fast Tally streams the loyalty customers_balances report of a large campaign, and how
+ * much memory the server needs for it.
+ *
+ *   npm run bench:report -- [--customers 200000] [--keep]
+ *
+ * Creates a throwaway PostgreSQL database — BENCH_DATABASE_URL as given, else `tally_bench_report` on the server of
+ * DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/tally_bench_report — migrates it and loads one loyalty
+ * account with set-based SQL (generate_series): the customers, each with ledger entries in the reported campaign,
+ * half of them also in a second campaign of the same coalition. Then it starts Tally in this process on an ephemeral
+ * port, fetches the whole report once to warm up, and fetches it as XML, as JSON and as a coalition report,
+ * consuming each response as a stream (counting bytes and customers, keeping nothing). It prints customers/s, the
+ * time, and the growth of the process's resident memory over the baseline (sampled every 50 ms), against the targets.
+ * The database is dropped at the end unless --keep.
+ */
+import { request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { buildApp } from "../../src/app.js";
+import { generateSecret, hashSecret } from "../../src/auth/secrets.js";
+import { loadConfig } from "../../src/config.js";
+import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
+import { Prisma } from "../../src/generated/prisma/client.js";
+import { balancesBatchQuery } from "../../src/routes/loyalty/sql.js";
+
+const { values: flags } = parseArgs({
+  options: {
+    customers: { type: "string", default: "200000" },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+const CUSTOMERS = Number(flags.customers);
+if (!Number.isSafeInteger(CUSTOMERS) || CUSTOMERS < 1) throw new Error(`--customers must be a positive integer, got ${flags.customers}`);
+
+const TENANT_ID = 900_002;
+const ACCOUNT_CODE = "benchaccount";
+const USER_ID = "bench";
+const CAMPAIGN_ID = 900_000_000_001n;
+const PARTNER_CAMPAIGN_ID = 900_000_000_002n;
+const TARGET_ROWS_PER_SECOND = 50_000;
+const TARGET_RSS_GROWTH_MB = 64;
+const SAMPLE_MS = 50;
+
+const URL_ = benchUrl();
+
+function benchUrl(): string {
+  const explicit = process.env["BENCH_DATABASE_URL"];
+  if (explicit) return explicit;
+  // DATABASE_URL may name a database someone cares about: only its server is borrowed, never its database.
+  const server = new URL(process.env["DATABASE_URL"] || "postgresql://postgres@127.0.0.1:5432/postgres");
+  server.pathname = "/tally_bench_report";
+  return server.toString();
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+async function main(): Promise<void> {
+  const name = new URL(URL_).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: withDatabase(URL_, "postgres") });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const started = performance.now();
+    const key = generateSecret();
+    await loadData(key);
+    console.log(`Loaded ${CUSTOMERS.toLocaleString()} customers into ${name} in ${seconds(performance.now() - started)} s.`);
+    await benchmark(key);
+  } finally {
+    if (!flags.keep) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/** Migrates the new database and fills it with one statement per table, no row-by-row inserts. */
+async function loadData(key: string): Promise<void> {
+  const client = new pg.Client({ connectionString: URL_ });
+  await client.connect();
+  try {
+    await applyMigrations(
+      {
+        query: async <Row extends Record<string, unknown>>(text: string, params: readonly unknown[] = []) =>
+          (await client.query<Row>(text, [...params])).rows,
+        exec: async (script: string) => {
+          await client.query(script);
+        },
+      },
+      readMigrations(),
+    );
+    await timed("account, API user and campaigns", async () => {
+      await client.query("INSERT INTO tenants (id, name, domain) VALUES ($1, 'Bench tenant', 'bench.tally.localhost')", [TENANT_ID]);
+      const account = await client.query<{ id: number }>(
+        "INSERT INTO loyalty_accounts (tenant_id, account_code, name) VALUES ($1, $2, 'Bench Rewards') RETURNING id",
+        [TENANT_ID, ACCOUNT_CODE],
+      );
+      const accountId = account.rows[0]?.id;
+      await client.query("INSERT INTO loyalty_api_users (account_id, user_id, key_hash) VALUES ($1, $2, $3)", [
+        accountId,
+        USER_ID,
+        await hashSecret(key),
+      ]);
+      await client.query(
+        `INSERT INTO loyalty_campaigns (id, account_id, name, kind, points_per_currency_unit, currency_code)
+         VALUES ($1, $3, 'Bench Points', 'Points', 1000, 'USD'), ($2, $3, 'Partner Points', 'Points', 1000, 'USD')`,
+        [CAMPAIGN_ID, PARTNER_CAMPAIGN_ID, accountId],
+      );
+    });
+    // Every profile field filled; one customer in 50 has markup and an emoji in custom1, so escaping is exercised.
+    await timed("customers", () =>
+      client.query(
+        `INSERT INTO customers (tenant_id, customer_id, card_number, code, first_name, last_name, email, phone, address1,
+                                address2, city, state, zip, country, custom1, custom_date, username, created_at, updated_at)
+         SELECT $1, i, lpad(i::text, 8, '0'), lpad((i * 7919)::text, 18, '1'), 'First' || i, 'Last' || i,
+                'customer' || i || '@example.com', '555-' || lpad((i % 10000)::text, 4, '0'), i || ' Main St.',
+                CASE WHEN i % 4 = 0 THEN 'Apt ' || (i % 50) END, 'City ' || (i % 500), 'ND', lpad((i % 99999)::text, 5, '0'),
+                'US', CASE WHEN i % 50 = 0 THEN 'Likes <cheese> & "wine" 🍷' ELSE 'Customer number ' || i END,
+                date '1950-01-01' + (i % 18000), 'user' || i, now() - interval '3 years', now() - i * interval '1 minute'
+         FROM generate_series(1, $2) AS i`,
+        [TENANT_ID, CUSTOMERS],
+      ),
+    );
+    await timed("ledger entries", () =>
+      client.query(
+        `INSERT INTO loyalty_ledger_entries (campaign_id, customer_ref, kind, points, created_at)
+         SELECT $1::bigint, c.id, 'Earn'::loyalty_entry_kind, 100 + c.id % 5000, now() - interval '2 years' FROM customers c WHERE c.tenant_id = $3
+         UNION ALL
+         SELECT $1::bigint, c.id, 'Earn'::loyalty_entry_kind, 50 + c.id % 700, now() - interval '1 year' FROM customers c WHERE c.tenant_id = $3 AND c.id % 2 = 0
+         UNION ALL
+         SELECT $1::bigint, c.id, 'Redeem'::loyalty_entry_kind, -(c.id % 97), now() - interval '6 months' FROM customers c WHERE c.tenant_id = $3 AND c.id % 3 = 0
+         UNION ALL
+         SELECT $2::bigint, c.id, 'Earn'::loyalty_entry_kind, 10 + c.id % 300, now() - interval '3 months' FROM customers c WHERE c.tenant_id = $3 AND c.id % 2 = 1`,
+        [CAMPAIGN_ID, PARTNER_CAMPAIGN_ID, TENANT_ID],
+      ),
+    );
+    await timed("VACUUM ANALYZE", () => client.query("VACUUM ANALYZE"));
+  } finally {
+    await client.end();
+  }
+}
+
+interface Run {
+  name: string;
+  params: Record<string, string>;
+  /** Text that appears once per customer in this format. */
+  marker: string;
+  expectedRows: number;
+}
+
+async function benchmark(key: string): Promise<void> {
+  const secret = generateSecret();
+  const config = loadConfig({
+    NODE_ENV: "production",
+    LOG_LEVEL: "silent",
+    DATABASE_URL: URL_,
+    AUTH_SIGNING_KEYS: `bench:${secret}`,
+    SHOPPER_TOKEN_SECRET: secret,
+    RATE_LIMIT_PER_MINUTE: "0",
+  });
+  const app = await buildApp(config, { logger: false });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const port = (app.server.address() as AddressInfo).port;
+  try {
+    await printPlan(app.db.prisma);
+    const base = {
+      user_id: USER_ID,
+      account_id: ACCOUNT_CODE,
+      type: "reports",
+      report: "customers_balances",
+      campaign_id: String(CAMPAIGN_ID),
+    };
+    const runs: Run[] = [
+      { name: "XML", params: base, marker: "<customer>", expectedRows: CUSTOMERS },
+      { name: "JSON", params: { ...base, output: "JSON" }, marker: '"card_number"', expectedRows: CUSTOMERS },
+      {
+        name: "JSON coalition_points (2 campaigns)",
+        params: { ...base, output: "JSON", coalition_balance: "coalition_points" },
+        marker: '"card_number"',
+        expectedRows: CUSTOMERS,
+      },
+    ];
+    const warmUp = runs[0] as Run;
+    console.log("\nWarm-up fetch (XML) …");
+    await fetchReport(port, key, warmUp);
+    console.log("");
+    console.log("report                               customers   MB      seconds  customers/s  RSS growth MB");
+    const results: Measurement[] = [];
+    for (const run of runs) {
+      const result = await measured(port, key, run);
+      results.push(result);
+      console.log(
+        `${run.name.padEnd(36)} ${String(result.rows).padStart(9)}  ${(result.bytes / 1e6).toFixed(1).padStart(6)}  ` +
+          `${result.seconds.toFixed(2).padStart(7)}  ${Math.round(result.rows / result.seconds).toLocaleString().padStart(11)}  ` +
+          `${result.rssGrowthMb.toFixed(1).padStart(13)}`,
+      );
+      if (result.rows !== run.expectedRows) throw new Error(`${run.name}: expected ${run.expectedRows} customers, got ${result.rows}`);
+    }
+    const [xml, json] = results;
+    const meets = (result: Measurement | undefined) =>
+      result !== undefined &&
+      result.rows / result.seconds >= TARGET_ROWS_PER_SECOND &&
+      result.rssGrowthMb < TARGET_RSS_GROWTH_MB;
+    console.log(
+      `\nTargets: ≥ ${TARGET_ROWS_PER_SECOND.toLocaleString()} customers/s and RSS growth < ${TARGET_RSS_GROWTH_MB} MB for the full ` +
+        `report — XML ${meets(xml) ? "met" : "MISSED"}, JSON ${meets(json) ? "met" : "MISSED"}.`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+/** The plan PostgreSQL picks for a batch in the middle of the report: index scans merged, no sort of the ledger. */
+async function printPlan(prisma: { $queryRaw<T>(query: Prisma.Sql): Promise<T> }): Promise<void> {
+  const batch = balancesBatchQuery(
+    { tenantId: TENANT_ID, campaignIds: [CAMPAIGN_ID, PARTNER_CAMPAIGN_ID], kind: "Points" },
+    { after: Math.floor(CUSTOMERS / 2), offset: 0, size: 2_000 },
+  );
+  const plan = await prisma.$queryRaw<{ "QUERY PLAN": string }[]>(Prisma.sql`EXPLAIN (ANALYZE, COSTS OFF) ${batch}`);
+  console.log("\nPlan of one coalition batch (2,000 customers from the middle of the report):");
+  for (const line of plan) console.log(`  ${line["QUERY PLAN"]}`);
+}
+
+interface Measurement {
+  rows: number;
+  bytes: number;
+  seconds: number;
+  rssGrowthMb: number;
+}
+
+async function measured(port: number, key: string, run: Run): Promise<Measurement> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, SAMPLE_MS);
+  try {
+    const started = performance.now();
+    const { rows, bytes } = await fetchReport(port, key, run);
+    const seconds = (performance.now() - started) / 1000;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { rows, bytes, seconds, rssGrowthMb: (peak - baseline) / (1024 * 1024) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** POSTs the report request as a form and reads the answer as it streams, counting bytes and customers. */
+function fetchReport(port: number, key: string, run: Run): Promise<{ rows: number; bytes: number }> {
+  const body = new URLSearchParams(run.params).toString();
+  return new Promise((resolve, reject) => {
+    const call = httpRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/api.php",
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body), api_access_key: key },
+      },
+      (response) => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`${run.name}: HTTP ${response.statusCode}`));
+          response.resume();
+          return;
+        }
+        let bytes = 0;
+        let rows = 0;
+        // Bytes are searched as they come, undecoded, so the client costs the shared CPU as little as possible. A
+        // marker split across two chunks is found by searching the previous chunk's tail with the new chunk.
+        const marker = Buffer.from(run.marker);
+        let tail = Buffer.alloc(0);
+        response.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+          const data = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+          for (let at = data.indexOf(marker); at >= 0; at = data.indexOf(marker, at + marker.length)) rows += 1;
+          tail = Buffer.from(data.subarray(Math.max(0, data.length - marker.length + 1)));
+        });
+        response.on("end", () => resolve({ rows, bytes }));
+        response.on("error", reject);
+      },
+    );
+    call.on("error", reject);
+    call.end(body);
+  });
+}
+
+async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await run();
+  console.log(`  ${label}: ${seconds(performance.now() - started)} s`);
+  return result;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}
+
+await main();

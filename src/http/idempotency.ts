@@ -1,0 +1,136 @@
+import { createHash } from "node:crypto";
+import type { TenantDb } from "../db/tenant-scope.js";
+import { Errors } from "../errors.js";
+import { Prisma } from "../generated/prisma/client.js";
+
+type TransactionCallback = Extract<Parameters<TenantDb["$transaction"]>[0], (...args: never[]) => unknown>;
+
+/** The client an interactive transaction of a TenantDb hands its callback: still limited to the tenant. */
+export type TenantTx = Parameters<TransactionCallback>[0];
+
+/**
+ * Interactive transaction limits. maxWait covers waiting for a pooled connection under load; timeout bounds a
+ * transaction that holds a credit's row lock, so one stuck request cannot block a card for long.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/** A response worth storing: its status and its JSON body exactly as sent. */
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+export interface IdempotentResult extends StoredResponse {
+  /** True when the response is the stored answer to an earlier request with the same key. */
+  replayed: boolean;
+}
+
+export interface IdempotencyRequest {
+  tenantId: number;
+  /** Who sent the request (see actorName): keys of different callers never meet. */
+  actor: string;
+  /** The `Idempotency-Key` header; undefined runs the effect once, unprotected. */
+  key: string | undefined;
+  /** Method and route, e.g. `POST /api/commerce/customer/credits/:code/transactions`. */
+  operation: string;
+  /** Everything that makes the request what it is (params, query, body); a retry must send the same. */
+  request: unknown;
+}
+
+/** Thrown inside the transaction when a concurrent twin already stored the key, so the transaction rolls back. */
+class KeyTaken extends Error {}
+
+/**
+ * Runs `effect` in one database transaction and, when a key is given, stores its response in that same transaction.
+ * A retry with the same key and request gets the stored response without running the effect again; the same key
+ * with another request is a 409. The key row is inserted before the effect runs: a concurrent twin blocks on the
+ * unique index (tenant, actor, key) until the first commits, then fails, rolls back and replays the stored answer —
+ * so the effect applies once however many twins race. Errors are not stored: nothing was applied, so a retry runs
+ * again.
+ */
+export async function withIdempotency(
+  db: TenantDb,
+  request: IdempotencyRequest,
+  effect: (tx: TenantTx) => Promise<StoredResponse>,
+): Promise<IdempotentResult> {
+  const { key } = request;
+  if (key === undefined) {
+    return { ...(await db.$transaction((tx) => effect(tx), TRANSACTION_OPTIONS)), replayed: false };
+  }
+  const requestHash = hashRequest(request.operation, request.request);
+  const earlier = await findStored(db, request.actor, key);
+  if (earlier) return replay(earlier, requestHash, key);
+
+  const identity = { tenantId: request.tenantId, actor: request.actor, key };
+  try {
+    return await db.$transaction(async (tx) => {
+      try {
+        await tx.idempotencyKey.create({
+          data: { ...identity, operation: request.operation, requestHash, statusCode: 0, responseBody: {} },
+        });
+      } catch (error) {
+        throw isUniqueViolation(error) ? new KeyTaken() : error;
+      }
+      const response = await effect(tx);
+      await tx.idempotencyKey.update({
+        where: { tenantId_actor_key: identity },
+        data: { statusCode: response.statusCode, responseBody: toJson(response.body) },
+      });
+      return { ...response, replayed: false };
+    }, TRANSACTION_OPTIONS);
+  } catch (error) {
+    if (!(error instanceof KeyTaken)) throw error;
+    const winner = await findStored(db, request.actor, key);
+    if (!winner) throw Errors.conflict(`A request with Idempotency-Key '${key}' is still being processed; retry shortly.`);
+    return replay(winner, requestHash, key);
+  }
+}
+
+interface StoredKey {
+  requestHash: string;
+  operation: string;
+  statusCode: number;
+  responseBody: unknown;
+}
+
+function findStored(db: TenantDb, actor: string, key: string): Promise<StoredKey | null> {
+  return db.idempotencyKey.findFirst({
+    where: { actor, key },
+    select: { requestHash: true, operation: true, statusCode: true, responseBody: true },
+  });
+}
+
+function replay(stored: StoredKey, requestHash: string, key: string): IdempotentResult {
+  if (stored.requestHash !== requestHash) {
+    throw Errors.conflict(
+      `Idempotency-Key '${key}' was already used for a different request (${stored.operation}); use a new key for a new request.`,
+      { parameter: "Idempotency-Key" },
+    );
+  }
+  return { statusCode: stored.statusCode, body: stored.responseBody, replayed: true };
+}
+
+/** SHA-256 of the operation and the request, with object keys sorted so that property order does not matter. */
+export function hashRequest(operation: string, request: unknown): string {
+  return createHash("sha256").update(canonicalJson({ operation, request })).digest("hex");
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, child]) => child !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([name, child]) => `${JSON.stringify(name)}:${canonicalJson(child)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+function toJson(body: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull {
+  return body === undefined || body === null ? Prisma.JsonNull : (body as Prisma.InputJsonValue);
+}
+
+/** Whether Prisma reports a unique-constraint violation (P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}

@@ -1,0 +1,247 @@
+import { actorName, type Caller } from "../../auth/caller.js";
+import { computeCreditmemo, type CreditmemoCalculation } from "../../demo/sales.js";
+import { Prisma } from "../../generated/prisma/client.js";
+import type { TenantTx } from "../../http/idempotency.js";
+import { refundToStoreCredit } from "../../ledger/refund.js";
+import { AmountError, Decimal, parseAmount, toDecimal } from "../../money/index.js";
+import { MemoFaults } from "./faults.js";
+import { CREDITMEMO_STATE, type CreditmemoRecord } from "./magento.js";
+import type { NewCreditmemoInput } from "./schemas.js";
+import { getCreditmemo, queueCreditmemoEmail } from "./service.js";
+
+// Magento takes no credit memo for these order states.
+const CLOSED_STATES = new Set(["canceled", "closed", "holded"]);
+
+const ORDER_INCLUDE = { items: { orderBy: { id: "asc" } }, store: true, website: true } as const satisfies Prisma.OrderInclude;
+type LockedOrder = Prisma.OrderGetPayload<{ include: typeof ORDER_INCLUDE }>;
+
+/** A create request read against the order: the lines to refund and the amounts, all checked. */
+interface RefundRequest {
+  lines: { orderItemId: number; qty: Decimal }[];
+  shipping: Decimal;
+  adjustmentPositive: Decimal | null;
+  adjustmentNegative: Decimal | null;
+  storeCredit: Decimal;
+}
+
+/**
+ * Creates a refunded credit memo for an order inside `tx` (the idempotency transaction). The order row is locked
+ * first, so concurrent creates for one order run one after another and each sees what the previous one refunded.
+ * The memo, its lines and comment, the order's refunded quantities and totals, and the refund to store credit
+ * commit together or not at all.
+ */
+export async function createCreditmemo(
+  tx: TenantTx,
+  caller: Caller,
+  orderIncrementId: string,
+  input: NewCreditmemoInput,
+  now: Date,
+): Promise<CreditmemoRecord> {
+  const order = await lockOrder(tx, caller.tenantId, orderIncrementId);
+  if (!order) throw MemoFaults.orderNotFound(orderIncrementId);
+  checkRefundable(order);
+  const request = readRequest(order, input);
+  if (request.storeCredit.gt(0) && order.customerId === null) throw MemoFaults.guestOrder(orderIncrementId);
+  if (request.storeCredit.gt(0) && order.baseCurrencyCode !== order.website.baseCurrencyCode) {
+    throw MemoFaults.cannotCreate(
+      orderIncrementId,
+      `its base currency ${order.baseCurrencyCode} differs from ${order.website.baseCurrencyCode}, the currency its website keeps store credit in, so nothing can be refunded to store credit.`,
+    );
+  }
+  const calculation = computeCreditmemo(order.items, {
+    items: request.lines,
+    shippingAmount: request.shipping,
+    adjustmentPositive: request.adjustmentPositive,
+    adjustmentNegative: request.adjustmentNegative,
+    baseToOrderRate: order.baseToOrderRate,
+  });
+  checkTotals(order, calculation);
+  // Magento's "refund to store credit" may return at most what the memo refunds.
+  const storeCredit = Decimal.min(request.storeCredit, calculation.totals.base_grand_total);
+  const notify = input.notifyCustomer ?? false;
+  const comment = input.comment?.trim() ? input.comment : null;
+
+  const incrementId = await nextIncrementId(tx, order.storeRef);
+  const memo = await tx.creditmemo.create({
+    data: {
+      tenant_id: caller.tenantId,
+      order_ref: order.id,
+      increment_id: incrementId,
+      store_id: order.store.storeId,
+      order_id: order.entityId,
+      billing_address_id: order.billingAddressId,
+      shipping_address_id: order.shippingAddressId,
+      // Refunded at once: an offline refund, as Magento's API makes.
+      state: CREDITMEMO_STATE.refunded,
+      email_sent: notify ? 1 : null,
+      global_currency_code: order.globalCurrencyCode,
+      base_currency_code: order.baseCurrencyCode,
+      order_currency_code: order.orderCurrencyCode,
+      store_currency_code: order.storeCurrencyCode,
+      base_to_global_rate: order.baseToGlobalRate,
+      base_to_order_rate: order.baseToOrderRate,
+      store_to_base_rate: order.storeToBaseRate,
+      store_to_order_rate: order.storeToOrderRate,
+      ...calculation.totals,
+      bs_customer_bal_total_refunded: storeCredit.toFixed(),
+      customer_bal_total_refunded: cents(storeCredit.mul(toDecimal(order.baseToOrderRate))).toFixed(),
+      created_at: now,
+      updated_at: now,
+      items: { create: calculation.items },
+      ...(comment === null ? {} : { comments: { create: { comment, is_customer_notified: notify, created_at: now } } }),
+    },
+    select: { creditmemo_id: true, order_ref: true },
+  });
+
+  for (const line of calculation.items) {
+    await tx.orderItem.updateMany({
+      where: { orderRef: order.id, itemId: line.order_item_id },
+      data: { qtyRefunded: { increment: line.qty } },
+    });
+  }
+  await tx.order.update({
+    where: { id: order.id },
+    data: {
+      totalRefunded: { increment: calculation.totals.grand_total },
+      baseTotalRefunded: { increment: calculation.totals.base_grand_total },
+      shippingRefunded: { increment: calculation.totals.shipping_amount },
+      baseShippingRefunded: { increment: calculation.totals.base_shipping_amount },
+    },
+  });
+  if (storeCredit.gt(0) && order.customerId !== null) {
+    await refundToStoreCredit(tx, {
+      tenantId: caller.tenantId,
+      actor: actorName(caller),
+      creditmemoId: memo.creditmemo_id,
+      creditmemoIncrementId: incrementId,
+      orderIncrementId,
+      customerId: order.customerId,
+      website: order.website,
+      amount: storeCredit,
+      notified: notify,
+      now,
+    });
+  }
+  if (notify) {
+    await queueCreditmemoEmail(tx, caller.tenantId, { increment_id: incrementId, order_ref: memo.order_ref }, input.includeComment ? comment : null, now);
+  }
+  return getCreditmemo(tx, incrementId);
+}
+
+/** Locks the order row for the rest of the transaction and reads it. Raw SQL must scope itself to the tenant. */
+async function lockOrder(tx: TenantTx, tenantId: number, incrementId: string): Promise<LockedOrder | null> {
+  const locked = await tx.$queryRaw<{ id: number }[]>(
+    Prisma.sql`SELECT id FROM orders WHERE tenant_id = ${tenantId} AND increment_id = ${incrementId} FOR UPDATE`,
+  );
+  const id = locked[0]?.id;
+  return id === undefined ? null : tx.order.findFirst({ where: { id }, include: ORDER_INCLUDE });
+}
+
+/** Fault 106 when the order can take no credit memo at all: closed by its state, or nothing paid is left. */
+function checkRefundable(order: LockedOrder): void {
+  if (CLOSED_STATES.has(order.state)) throw MemoFaults.cannotCreate(order.incrementId, `the order is ${order.state}.`);
+  const paid = toDecimal(order.baseTotalPaid);
+  if (paid.lte(0)) throw MemoFaults.cannotCreate(order.incrementId, "nothing has been paid (invoiced) yet.");
+  const available = paid.minus(toDecimal(order.baseTotalRefunded));
+  if (available.lte(0)) {
+    throw MemoFaults.cannotCreate(order.incrementId, `everything paid (${money(paid)} ${order.baseCurrencyCode}) has been refunded.`);
+  }
+}
+
+/** Reads the request against the order: unknown, repeated or excessive lines and bad amounts are fault 102. */
+function readRequest(order: LockedOrder, input: NewCreditmemoInput): RefundRequest {
+  const remaining = (item: LockedOrder["items"][number]) => toDecimal(item.qtyInvoiced).minus(toDecimal(item.qtyRefunded));
+  let lines: RefundRequest["lines"];
+  if (input.qtys === undefined) {
+    lines = order.items.filter((item) => remaining(item).gt(0)).map((item) => ({ orderItemId: item.itemId, qty: remaining(item) }));
+  } else {
+    const seen = new Set<number>();
+    lines = [];
+    input.qtys.forEach(({ order_item_id: orderItemId, qty: sent }, index) => {
+      const parameter = `qtys[${index}]`;
+      const item = order.items.find((candidate) => candidate.itemId === orderItemId);
+      if (!item) throw MemoFaults.invalidData(`Order ${order.incrementId} has no item ${orderItemId}.`, `${parameter}.order_item_id`);
+      if (seen.has(orderItemId)) throw MemoFaults.invalidData(`Order item ${orderItemId} is listed twice in qtys.`, parameter);
+      seen.add(orderItemId);
+      const qty = readDecimal(`${parameter}.qty`, sent, 4);
+      if (qty.gt(remaining(item))) {
+        throw MemoFaults.invalidData(
+          `Cannot refund ${qty.toFixed()} of order item ${orderItemId}: ${remaining(item).toFixed()} of it is invoiced and not yet refunded.`,
+          `${parameter}.qty`,
+        );
+      }
+      if (qty.gt(0)) lines.push({ orderItemId, qty });
+    });
+  }
+  const shippingLeft = toDecimal(order.shippingAmount).minus(toDecimal(order.shippingRefunded));
+  const shipping = optionalMoney("shipping_amount", input.shipping_amount) ?? shippingLeft;
+  if (shipping.gt(shippingLeft)) {
+    throw MemoFaults.invalidData(
+      `Maximum shipping amount allowed to refund is: ${money(shippingLeft)} ${order.orderCurrencyCode}.`,
+      "shipping_amount",
+    );
+  }
+  return {
+    lines,
+    shipping,
+    adjustmentPositive: optionalMoney("adjustment_positive", input.adjustment_positive),
+    adjustmentNegative: optionalMoney("adjustment_negative", input.adjustment_negative),
+    storeCredit: optionalMoney("refundToStoreCreditAmount", input.refundToStoreCreditAmount) ?? new Decimal(0),
+  };
+}
+
+/** Fault 102 when the memo would refund nothing, or more than is left of what was paid. */
+function checkTotals(order: LockedOrder, calculation: CreditmemoCalculation): void {
+  const total = new Decimal(calculation.totals.base_grand_total);
+  if (total.lte(0)) {
+    throw MemoFaults.invalidData(
+      `The credit memo's total must be positive; these lines, shipping and adjustments come to ${money(total)} ${order.baseCurrencyCode}.`,
+    );
+  }
+  const available = toDecimal(order.baseTotalPaid).minus(toDecimal(order.baseTotalRefunded));
+  if (total.gt(available)) {
+    throw MemoFaults.invalidData(
+      `Maximum amount available to refund is ${money(available)} ${order.baseCurrencyCode}; this credit memo comes to ${money(total)}.`,
+    );
+  }
+}
+
+/**
+ * The next increment id of the store: its prefix and the 8-digit counter, taken with an atomic UPDATE … RETURNING
+ * that also row-locks the store until commit, so two memos never draw the same number. Numbers already used (memos
+ * imported with their Magento numbers) are skipped.
+ */
+async function nextIncrementId(tx: TenantTx, storeRef: number): Promise<string> {
+  for (;;) {
+    const store = await tx.store.update({
+      where: { id: storeRef },
+      data: { lastCreditmemoNumber: { increment: 1 } },
+      select: { incrementPrefix: true, lastCreditmemoNumber: true },
+    });
+    const incrementId = `${store.incrementPrefix}${String(store.lastCreditmemoNumber).padStart(8, "0")}`;
+    const taken = await tx.creditmemo.findFirst({ where: { increment_id: incrementId }, select: { creditmemo_id: true } });
+    if (!taken) return incrementId;
+  }
+}
+
+/** A non-negative amount of at most `scale` decimals; fault 102 naming the parameter otherwise. */
+function readDecimal(parameter: string, value: number | string, scale: number): Decimal {
+  let amount: Decimal;
+  try {
+    amount = parseAmount(value);
+  } catch (error) {
+    if (error instanceof AmountError) throw MemoFaults.invalidData(`${parameter}: ${error.message}`, parameter);
+    throw error;
+  }
+  if (amount.isNegative()) throw MemoFaults.invalidData(`${parameter} must not be negative.`, parameter);
+  if (amount.decimalPlaces() > scale) throw MemoFaults.invalidData(`${parameter} may have at most ${scale} decimals.`, parameter);
+  return amount;
+}
+
+/** Memo amounts are in cents, as Magento rounds them; omitted and null are null. */
+function optionalMoney(parameter: string, value: number | string | null | undefined): Decimal | null {
+  return value === undefined || value === null ? null : readDecimal(parameter, value, 2);
+}
+
+const cents = (value: Decimal): Decimal => value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+const money = (value: Decimal): string => value.toFixed(2);

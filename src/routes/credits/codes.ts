@@ -1,0 +1,16 @@
+import { randomInt } from "node:crypto";
+import type { CreditTypeName } from "./fields.js";
+
+// No 0/O, 1/I/L: a code read aloud or typed from a printed card is not misread.
+const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+// 31^16 ≈ 2^79 codes: a generated code is a bearer secret (associate-to-shopper claims a credit by code),
+// so it must be unguessable, not merely unique.
+const RANDOM_LENGTH = 16;
+const PREFIX: Record<CreditTypeName, string> = { GiftCard: "GC", StoreCredit: "SC", Custom: "CU" };
+
+/** A new random credit code such as `GC-7KQ2M9XH4TRB3NWD`, drawn from the CSPRNG. */
+export function generateCreditCode(creditType: CreditTypeName): string {
+  let random = "";
+  for (let index = 0; index < RANDOM_LENGTH; index += 1) random += ALPHABET.charAt(randomInt(ALPHABET.length));
+  return `${PREFIX[creditType]}-${random}`;
+}

@@ -1,0 +1,323 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import Type from "typebox";
+import { actorName, type RouteAuth } from "../../auth/caller.js";
+import { Errors } from "../../errors.js";
+import { withIdempotency, type IdempotentResult } from "../../http/idempotency.js";
+import { ErrorResponses } from "../../http/schemas.js";
+import { parseResponseFields, projectResponse, toCollection } from "../../query/index.js";
+import {
+  AuditEntryListQuery,
+  CodeParams,
+  CreditListQuery,
+  CreditUpdateBody,
+  EmptyBody,
+  IdempotencyHeaders,
+  MODEL_SCHEMAS,
+  NewCreditBody,
+  NewTransactionBody,
+  ResponseFieldsQuery,
+  TransactionListQuery,
+  UserIdQuery,
+} from "./schemas.js";
+import { serializeAuditEntry, serializeCredit, serializeTransaction } from "./serialize.js";
+import {
+  addCredit,
+  addTransaction,
+  associateCreditToShopper,
+  deleteCredit,
+  getCredit,
+  listAuditEntries,
+  listCredits,
+  listTransactions,
+  resendCreditCreatedEmail,
+  updateCredit,
+} from "./service.js";
+
+const BASE = "/api/commerce/customer/credits";
+const TAGS = ["Credits"];
+
+const READ: RouteAuth = { behaviors: ["CreditRead"], shoppers: true };
+const READ_APPS_ONLY: RouteAuth = { behaviors: ["CreditRead"] };
+const CREATE: RouteAuth = { behaviors: ["CreditCreate"] };
+const UPDATE: RouteAuth = { behaviors: ["CreditUpdate"] };
+const DELETE: RouteAuth = { behaviors: ["CreditDelete"] };
+
+/** Kibo's Customer Credits API (CreditApi): credits, their transactions and their audit trail. */
+const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  for (const schema of MODEL_SCHEMAS) app.addSchema(schema);
+
+  app.get(
+    BASE,
+    {
+      config: { auth: READ },
+      schema: {
+        operationId: "getCredits",
+        summary: "List credits",
+        description:
+          "Pages through the tenant's store credits, gift cards and custom credits, filtered and sorted as asked. " +
+          "Deleted credits are never listed. A shopper sees only their own credits: the filter is always combined " +
+          "with the shopper's customerId, whatever it says.",
+        tags: TAGS,
+        querystring: CreditListQuery,
+        response: { 200: Type.Ref("CreditCollection"), ...ErrorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const fields = parseResponseFields(request.query.responseFields);
+      const page = await listCredits(request.tenantDb, request.caller, request.query);
+      return projectResponse(toCollection({ ...page, items: page.items.map(serializeCredit) }), fields);
+    },
+  );
+
+  app.get(
+    `${BASE}/:code`,
+    {
+      config: { auth: READ },
+      schema: {
+        operationId: "getCredit",
+        summary: "Get a credit",
+        description: "The credit with this code (case-insensitive). A deleted credit, or another shopper's, answers 404.",
+        tags: TAGS,
+        params: CodeParams,
+        querystring: ResponseFieldsQuery,
+        response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const fields = parseResponseFields(request.query.responseFields);
+      return projectResponse(serializeCredit(await getCredit(request.tenantDb, request.caller, request.params.code)), fields);
+    },
+  );
+
+  app.post(
+    BASE,
+    {
+      config: { auth: CREATE },
+      schema: {
+        operationId: "addCredit",
+        summary: "Create a credit",
+        description:
+          "Creates a store credit, gift card or custom credit. Without `code` an unguessable one is generated " +
+          "(16 random characters after a type prefix). Codes are unique in the tenant, case-insensitively, including " +
+          "deleted credits' codes: a taken code is a 409 ITEM_ALREADY_EXISTS. `currencyCode` defaults to the base " +
+          "currency of the site selected with `x-vol-site`. A positive initialBalance is recorded as the opening " +
+          "Credit transaction. Send an `Idempotency-Key` header to make retries safe.",
+        tags: TAGS,
+        headers: IdempotencyHeaders,
+        querystring: UserIdQuery,
+        body: NewCreditBody,
+        response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const fields = parseResponseFields(request.query.responseFields);
+      const { caller } = request;
+      const result = await withIdempotency(request.tenantDb, idempotency(request), async (tx) => ({
+        statusCode: 200,
+        body: projectResponse(serializeCredit(await addCredit(tx, caller, request.body, new Date())), fields),
+      }));
+      return send(reply, result);
+    },
+  );
+
+  app.put(
+    `${BASE}/:code`,
+    {
+      config: { auth: UPDATE },
+      schema: {
+        operationId: "updateCredit",
+        summary: "Update a credit",
+        description:
+          "Changes expirationDate, customerId, customCreditType, and activationDate while it is not yet set. Kibo " +
+          "clients send the whole object back: read-only properties (code, creditType, creditTypeId, currencyCode, " +
+          "initialBalance, currentBalance, a set activationDate) are accepted when unchanged and refused with a 400 " +
+          "naming the property otherwise. Writes an Updated audit entry (and Activated when activationDate is set, " +
+          "Deactivated when expirationDate is moved into the past).",
+        tags: TAGS,
+        params: CodeParams,
+        querystring: ResponseFieldsQuery,
+        body: CreditUpdateBody,
+        response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const fields = parseResponseFields(request.query.responseFields);
+      const credit = await updateCredit(request.tenantDb, request.caller, request.params.code, request.body, new Date());
+      return projectResponse(serializeCredit(credit), fields);
+    },
+  );
+
+  app.delete(
+    `${BASE}/:code`,
+    {
+      config: { auth: DELETE },
+      schema: {
+        operationId: "deleteCredit",
+        summary: "Delete a credit",
+        description:
+          "Deletes a credit whose currentBalance is zero; a credit with a non-zero balance answers 409 " +
+          "VALIDATION_CONFLICT (debit it to zero first). The credit disappears from every list and lookup, its " +
+          "transactions and audit trail are kept (with a Deleted entry), and its code stays reserved. Answers 204.",
+        tags: TAGS,
+        params: CodeParams,
+        response: { 204: EmptyBody("Deleted; no body."), ...ErrorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await deleteCredit(request.tenantDb, request.caller, request.params.code, new Date());
+      return reply.status(204).send();
+    },
+  );
+
+  app.put(
+    `${BASE}/:code/associate-to-shopper`,
+    {
+      config: { auth: { behaviors: ["CreditUpdate"], shoppers: true } },
+      schema: {
+        operationId: "associateCreditToShopper",
+        summary: "Associate a credit with the calling shopper",
+        description:
+          "Binds the credit to the shopper whose token calls it (e.g. a shopper redeeming a gift card code). A credit " +
+          "already theirs answers 200 unchanged; one that belongs to another customer answers 409. Needs a shopper " +
+          "token: an application token answers 403 — applications set customerId with updateCredit.",
+        tags: TAGS,
+        params: CodeParams,
+        querystring: ResponseFieldsQuery,
+        response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { caller } = request;
+      if (caller.kind !== "shopper") {
+        throw Errors.forbidden(
+          "associate-to-shopper binds a credit to the calling shopper and needs a shopper token; applications set customerId with updateCredit.",
+        );
+      }
+      const fields = parseResponseFields(request.query.responseFields);
+      const credit = await associateCreditToShopper(request.tenantDb, caller, request.params.code, new Date());
+      return projectResponse(serializeCredit(credit), fields);
+    },
+  );
+
+  app.put(
+    `${BASE}/:code/Resend-Email`,
+    {
+      config: { auth: UPDATE },
+      schema: {
+        operationId: "resendCreditCreatedEmail",
+        summary: "Resend the credit-created email",
+        description:
+          "Queues the credit-created email for the credit's customer: Tally writes a `credit.resend-email` message " +
+          "(code, customerId, email when known) to its notification outbox for the mailer to send. No email is sent " +
+          "by this service itself. Answers 200 with an empty body, as Kibo does.",
+        tags: TAGS,
+        params: CodeParams,
+        querystring: UserIdQuery,
+        response: { 200: EmptyBody("Queued; empty body."), ...ErrorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await resendCreditCreatedEmail(request.tenantDb, request.caller, request.params.code, new Date());
+      return reply.status(200).send();
+    },
+  );
+
+  app.get(
+    `${BASE}/:code/transactions`,
+    {
+      config: { auth: READ },
+      schema: {
+        operationId: "getTransactions",
+        summary: "List a credit's transactions",
+        description:
+          "Pages through the credit's ledger, oldest first unless sorted otherwise. The opening balance is the first " +
+          "Credit transaction; Debits carry a negative impactAmount. Shoppers see only their own credits' transactions.",
+        tags: TAGS,
+        params: CodeParams,
+        querystring: TransactionListQuery,
+        response: { 200: Type.Ref("CreditTransactionCollection"), ...ErrorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const fields = parseResponseFields(request.query.responseFields);
+      const page = await listTransactions(request.tenantDb, request.caller, request.params.code, request.query);
+      return projectResponse(toCollection({ ...page, items: page.items.map(serializeTransaction) }), fields);
+    },
+  );
+
+  app.post(
+    `${BASE}/:code/transactions`,
+    {
+      config: { auth: UPDATE },
+      schema: {
+        operationId: "addTransaction",
+        summary: "Credit or debit a credit",
+        description:
+          "A Credit adds impactAmount to the balance; a Debit subtracts it (sent positive or negative). The new " +
+          "balance, the ledger row and a Transaction audit entry are written together, and concurrent debits of one " +
+          "credit are applied one after another, so a balance never goes negative and no update is lost. 409 " +
+          "VALIDATION_CONFLICT when a Debit exceeds the balance or the credit is not active yet, when the credit has " +
+          "expired or was deleted, or when `currencyCode` differs from the credit's. Send an `Idempotency-Key` " +
+          "header to make retries safe.",
+        tags: TAGS,
+        headers: IdempotencyHeaders,
+        params: CodeParams,
+        querystring: ResponseFieldsQuery,
+        body: NewTransactionBody,
+        response: { 200: Type.Ref("CreditTransaction"), ...ErrorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const fields = parseResponseFields(request.query.responseFields);
+      const { caller } = request;
+      const result = await withIdempotency(request.tenantDb, idempotency(request), async (tx) => {
+        const row = await addTransaction(tx, caller, request.params.code, request.body, new Date());
+        return { statusCode: 200, body: projectResponse(serializeTransaction(row), fields) };
+      });
+      return send(reply, result);
+    },
+  );
+
+  app.get(
+    `${BASE}/:code/auditentries`,
+    {
+      config: { auth: READ_APPS_ONLY },
+      schema: {
+        operationId: "getAuditEntries",
+        summary: "List a credit's audit entries",
+        description:
+          "Pages through what happened to the credit (Created, Updated, Deleted, Activated, Deactivated, Transaction), " +
+          "oldest first unless sorted otherwise. Not available to shopper tokens.",
+        tags: TAGS,
+        params: CodeParams,
+        querystring: AuditEntryListQuery,
+        response: { 200: Type.Ref("CreditAuditEntryCollection"), ...ErrorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const fields = parseResponseFields(request.query.responseFields);
+      const page = await listAuditEntries(request.tenantDb, request.caller, request.params.code, request.query);
+      return projectResponse(toCollection({ ...page, items: page.items.map(serializeAuditEntry) }), fields);
+    },
+  );
+};
+
+/** What identifies a request for Idempotency-Key purposes: who sent it, to which route, with what. */
+function idempotency(request: FastifyRequest) {
+  const key = request.headers["idempotency-key"];
+  return {
+    tenantId: request.caller.tenantId,
+    actor: actorName(request.caller),
+    key: typeof key === "string" ? key : undefined,
+    operation: `${request.method} ${request.routeOptions.url ?? request.url}`,
+    request: { params: request.params, query: request.query, body: request.body },
+  };
+}
+
+function send(reply: FastifyReply, result: IdempotentResult) {
+  if (result.replayed) reply.header("idempotent-replayed", "true");
+  return reply.status(result.statusCode).send(result.body);
+}
+
+export default creditRoutes;

@@ -1,0 +1,377 @@
+import Type, { type Static, type TSchema } from "typebox";
+import {
+  ACTIVITY_TYPES,
+  AUDIT_ENTRY_FIELDS,
+  CREDIT_FIELDS,
+  CREDIT_TYPES,
+  describeFields,
+  TRANSACTION_FIELDS,
+  TRANSACTION_TYPES,
+} from "./fields.js";
+
+// Nullable scalars are written as JSON Schema type arrays rather than anyOf unions: fast-json-stringify serializes
+// `["string", "null"]` with a typeof check, while anyOf makes it validate every value against each branch.
+type Scalar = "string" | "number" | "integer" | "boolean";
+type ScalarValue<T extends Scalar> = T extends "string" ? string : T extends "boolean" ? boolean : number;
+
+function nullable<T extends Scalar>(type: T, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<ScalarValue<T> | null>({ type: [type, "null"], ...options });
+}
+
+function stringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
+}
+
+const DATE = "ISO-8601 in UTC, e.g. 2026-01-05T14:30:00.000Z";
+// PostgreSQL text cannot hold NUL, so a NUL in a request is refused up front instead of failing in the database.
+const NO_NUL = "^[^\\u0000]*$";
+// customerId is a 32-bit integer column.
+const MAX_INT32 = 2_147_483_647;
+const MONEY = "A JSON number with at most 4 decimals.";
+
+function auditExample(by: string, created: string, updated: string) {
+  return { createBy: by, createDate: created, updateBy: by, updateDate: updated };
+}
+
+export const AuditInfo = Type.Object(
+  {
+    createBy: Type.Optional(nullable("string", { description: "Client id of the application, or `shopper:<customerId>`." })),
+    createDate: Type.Optional(nullable("string", { format: "date-time", description: DATE })),
+    updateBy: Type.Optional(nullable("string")),
+    updateDate: Type.Optional(nullable("string", { format: "date-time" })),
+  },
+  {
+    $id: "AuditInfo",
+    description: "Who created and last changed the item, and when (Kibo's AdminUserAuditInfo).",
+    examples: [auditExample("kibo-admin", "2026-01-05T14:30:00.000Z", "2026-02-11T09:12:45.120Z")],
+  },
+);
+
+const creditExample = {
+  code: "GC-7KQ2M9XH4TRB3NWD",
+  creditType: "GiftCard",
+  creditTypeId: 2,
+  customCreditType: null,
+  currencyCode: "USD",
+  initialBalance: 50,
+  currentBalance: 37.5,
+  activationDate: "2026-01-05T14:30:00.000Z",
+  expirationDate: "2027-01-05T00:00:00.000Z",
+  customerId: 1001,
+  auditInfo: auditExample("kibo-admin", "2026-01-05T14:30:00.000Z", "2026-02-11T09:12:45.120Z"),
+};
+
+// Every property is optional because responseFields may leave any of them out.
+export const CustomerCredit = Type.Object(
+  {
+    code: Type.Optional(Type.String({ description: "Unique in the tenant, compared case-insensitively; read-only after create." })),
+    creditType: Type.Optional(stringEnum(CREDIT_TYPES, { description: "Read-only after create." })),
+    creditTypeId: Type.Optional(Type.Integer({ description: "Number twin of creditType: 1 StoreCredit, 2 GiftCard, 3 Custom." })),
+    customCreditType: Type.Optional(nullable("string", { description: "Name of the custom type (Custom credits only)." })),
+    currencyCode: Type.Optional(Type.String({ description: "ISO 4217; read-only after create." })),
+    initialBalance: Type.Optional(Type.Number({ description: `${MONEY} Read-only after create.` })),
+    currentBalance: Type.Optional(Type.Number({ description: `${MONEY} Changed only by transactions.` })),
+    activationDate: Type.Optional(
+      nullable("string", { format: "date-time", description: `${DATE}. Null: not active yet. Read-only once set.` }),
+    ),
+    expirationDate: Type.Optional(nullable("string", { format: "date-time", description: `${DATE}. Null: never expires.` })),
+    customerId: Type.Optional(nullable("integer", { description: "The customer the credit belongs to." })),
+    auditInfo: Type.Optional(Type.Ref("AuditInfo")),
+  },
+  {
+    $id: "CustomerCredit",
+    description: "A store credit, gift card or custom credit (Kibo CustomerCredit).",
+    examples: [creditExample],
+  },
+);
+
+export const CreditCollection = collection("CreditCollection", "CustomerCredit", "A page of credits.", creditExample);
+
+const transactionExample = {
+  id: 4211,
+  transactionType: "Debit",
+  impactAmount: -12.5,
+  comments: "Order 100000744",
+  orderId: "100000744",
+  data: { register: "POS-3" },
+  auditInfo: auditExample("kibo-checkout", "2026-02-11T09:12:45.120Z", "2026-02-11T09:12:45.120Z"),
+};
+
+export const CreditTransaction = Type.Object(
+  {
+    id: Type.Optional(Type.Integer({ description: "The ledger row id." })),
+    transactionType: Type.Optional(stringEnum(TRANSACTION_TYPES)),
+    impactAmount: Type.Optional(Type.Number({ description: `${MONEY} Signed: negative for a Debit.` })),
+    comments: Type.Optional(nullable("string")),
+    orderId: Type.Optional(nullable("string")),
+    data: Type.Optional(Type.Unknown({ description: "Free JSON stored with the transaction and returned as sent." })),
+    auditInfo: Type.Optional(Type.Ref("AuditInfo")),
+  },
+  {
+    $id: "CreditTransaction",
+    description: "One entry of a credit's append-only ledger (Kibo CreditTransaction).",
+    examples: [transactionExample],
+  },
+);
+
+export const CreditTransactionCollection = collection(
+  "CreditTransactionCollection",
+  "CreditTransaction",
+  "A page of a credit's transactions.",
+  transactionExample,
+);
+
+const auditEntryExample = {
+  activityType: "Transaction",
+  activityTypeId: 6,
+  details: "Debit 12.50 USD; balance 37.50 USD; order 100000744",
+  auditInfo: auditExample("kibo-checkout", "2026-02-11T09:12:45.120Z", "2026-02-11T09:12:45.120Z"),
+};
+
+export const CreditAuditEntry = Type.Object(
+  {
+    activityType: Type.Optional(stringEnum(ACTIVITY_TYPES)),
+    activityTypeId: Type.Optional(
+      Type.Integer({ description: "Number twin of activityType: 1 Created, 2 Updated, 3 Deleted, 4 Activated, 5 Deactivated, 6 Transaction." }),
+    ),
+    details: Type.Optional(nullable("string")),
+    auditInfo: Type.Optional(Type.Ref("AuditInfo")),
+  },
+  { $id: "CreditAuditEntry", description: "What happened to a credit, by whom and when.", examples: [auditEntryExample] },
+);
+
+export const CreditAuditEntryCollection = collection(
+  "CreditAuditEntryCollection",
+  "CreditAuditEntry",
+  "A page of a credit's audit entries.",
+  auditEntryExample,
+);
+
+function collection(id: string, itemId: string, description: string, example: unknown) {
+  return Type.Object(
+    {
+      startIndex: Type.Optional(Type.Integer({ description: "Zero-based offset of the first item." })),
+      pageSize: Type.Optional(Type.Integer({ description: "The effective page size (requests above 200 are clamped)." })),
+      pageCount: Type.Optional(Type.Integer({ description: "ceil(totalCount / pageSize); 0 when there are no items." })),
+      totalCount: Type.Optional(Type.Integer({ description: "Items matching the filter, over all pages." })),
+      items: Type.Optional(Type.Array(Type.Ref(itemId))),
+    },
+    {
+      $id: id,
+      description,
+      examples: [{ startIndex: 0, pageSize: 20, pageCount: 1, totalCount: 1, items: [example] }],
+    },
+  );
+}
+
+/** Shared model schemas, registered by the route plugin so responses reference them as named components. */
+export const MODEL_SCHEMAS: readonly TSchema[] = [
+  AuditInfo,
+  CustomerCredit,
+  CreditCollection,
+  CreditTransaction,
+  CreditTransactionCollection,
+  CreditAuditEntry,
+  CreditAuditEntryCollection,
+];
+
+export type CustomerCreditJson = Static<typeof CustomerCredit>;
+export type CreditTransactionJson = Static<typeof CreditTransaction>;
+export type CreditAuditEntryJson = Static<typeof CreditAuditEntry>;
+export type AuditInfoJson = Static<typeof AuditInfo>;
+
+/** A response without a body (`send()` with no payload). */
+export function EmptyBody(description: string) {
+  return Type.Unsafe<void>({ type: "null", description });
+}
+
+// ---- request parts --------------------------------------------------------------------------------------------
+
+export const CodeParams = Type.Object({
+  code: Type.String({
+    minLength: 1,
+    maxLength: 100,
+    pattern: "^[^\\u0000-\\u001f\\u007f]+$",
+    description: "The credit's code, URL-encoded (`A%20B%2F1`); matched case-insensitively.",
+    examples: ["GC-7KQ2M9XH4TRB3NWD"],
+  }),
+});
+
+const RESPONSE_FIELDS = Type.String({
+  maxLength: 2000,
+  pattern: NO_NUL,
+  description:
+    "Properties to return, comma-separated, with parenthesised nesting; names match case-insensitively and unknown " +
+    "names are ignored. Example: `items(code,currentBalance,auditInfo(createDate)),totalCount`.",
+  examples: ["items(code,currentBalance),totalCount"],
+});
+
+const USER_ID = Type.String({
+  maxLength: 200,
+  description: "Accepted for Kibo compatibility and ignored: audit entries always record the authenticated caller.",
+});
+
+export const ResponseFieldsQuery = Type.Object({ responseFields: Type.Optional(RESPONSE_FIELDS) });
+export const UserIdQuery = Type.Object({ userId: Type.Optional(USER_ID), responseFields: Type.Optional(RESPONSE_FIELDS) });
+
+const FILTER_GRAMMAR =
+  "A filter expression: `field op value`, combined with `and`, `or` and parentheses (`and` binds tighter than `or`). " +
+  "Operators: `eq ne gt ge lt le` (equality and ranges), `sw` (starts with), `cont` (contains), `in [a,b]`; " +
+  "`eq null` / `ne null` test for missing values. Values: bare numbers, `true`/`false`, bare words, or single- or " +
+  "double-quoted strings (double a quote inside: `'O''Brien'`); dates as ISO-8601 (`2026-01-05` or " +
+  "`2026-01-05T14:30:00Z`). Field names are case-insensitive. Spaces may be sent as `%20` or `+` (so a literal " +
+  "`+`, as in a time-zone offset, must be sent as `%2B`). " +
+  "`%` and `_` in `sw`/`cont` values are literal characters.";
+
+/** The query string of a list endpoint, with the filter grammar and the resource's fields in its description. */
+function listQuery(fields: Parameters<typeof describeFields>[0], examples: { filter: string[]; sortBy: string[] }) {
+  return Type.Object({
+    startIndex: Type.Optional(
+      Type.Integer({ minimum: 0, default: 0, description: "Zero-based offset of the first item to return." }),
+    ),
+    pageSize: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        default: 20,
+        description: "Items per page: default 20 (also for 0); values above 200 are clamped to 200 and the response echoes the effective size.",
+      }),
+    ),
+    sortBy: Type.Optional(
+      Type.String({
+        maxLength: 2000,
+        pattern: NO_NUL,
+        description:
+          "`field [asc|desc]`, comma-separated; ascending by default. Ties are broken by creation order, so paging is stable. " +
+          `Sortable fields: ${describeFields(fields)}.`,
+        examples: examples.sortBy,
+      }),
+    ),
+    filter: Type.Optional(
+      Type.String({
+        maxLength: 2000,
+        pattern: NO_NUL,
+        description: `${FILTER_GRAMMAR} Filterable fields: ${describeFields(fields)}. Examples: ${examples.filter
+          .map((example) => `\`${example}\``)
+          .join("; ")}.`,
+        examples: examples.filter,
+      }),
+    ),
+    responseFields: Type.Optional(RESPONSE_FIELDS),
+  });
+}
+
+export const CreditListQuery = listQuery(CREDIT_FIELDS, {
+  filter: [
+    "currentBalance gt 10 and creditType eq GiftCard",
+    "customerId eq 1001",
+    "code sw GC-7KQ",
+    "(creditType eq StoreCredit or creditType eq Custom) and expirationDate lt 2027-01-01",
+    "expirationDate eq null",
+  ],
+  sortBy: ["currentBalance desc", "expirationDate asc, code"],
+});
+
+export const TransactionListQuery = listQuery(TRANSACTION_FIELDS, {
+  filter: ["transactionType eq Debit", "impactAmount lt -10", "orderId eq 100000744", "createDate ge 2026-01-01"],
+  sortBy: ["createDate desc", "impactAmount"],
+});
+
+export const AuditEntryListQuery = listQuery(AUDIT_ENTRY_FIELDS, {
+  filter: ["activityType eq Transaction", "activityType in [Created, Deleted] and createDate ge 2026-01-01"],
+  sortBy: ["createDate desc"],
+});
+
+export const IdempotencyHeaders = Type.Object({
+  "idempotency-key": Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description:
+        "Makes a retry safe: the first successful response to a key is stored, and a retry with the same key and request " +
+        "returns it (with `Idempotent-Replayed: true`) instead of applying the change again. The same key with a different " +
+        "request is a 409. Keys belong to the caller that sent them. Failed requests are not stored and may be retried.",
+      examples: ["9f1c2b4e-5a77-4d0c-8a63-0d1c3f2b7e11"],
+    }),
+  ),
+});
+
+const amountInput = (description: string) => Type.Number({ description: `${description} ${MONEY}` });
+const dateInput = (description: string) =>
+  nullable("string", { description: `${description} ISO-8601 with Z or an offset, or a date (midnight UTC).` });
+
+// Kibo clients PUT back the object they read, so every response property is accepted in a request; those that
+// are read-only must then equal the stored value. Unknown properties are ignored, as Kibo does.
+const creditInputProperties = {
+  code: Type.Optional(
+    nullable("string", {
+      minLength: 1,
+      maxLength: 100,
+      description: "Omit (or null) to have an unguessable code generated, e.g. `GC-7KQ2M9XH4TRB3NWD`.",
+    }),
+  ),
+  creditTypeId: Type.Optional(nullable("integer", { minimum: 1, maximum: 3, description: "Must agree with creditType." })),
+  customCreditType: Type.Optional(
+    nullable("string", { maxLength: 100, pattern: NO_NUL, description: "Required when creditType is Custom." }),
+  ),
+  currencyCode: Type.Optional(
+    nullable("string", {
+      pattern: "^[A-Za-z]{3}$",
+      description: "ISO 4217. Defaults to the base currency of the site in `x-vol-site`; required without one.",
+    }),
+  ),
+  initialBalance: Type.Optional(nullable("number", { minimum: 0, description: `Default 0. ${MONEY}` })),
+  currentBalance: Type.Optional(
+    nullable("number", { description: "Read-only: if sent it must equal initialBalance (create) or the stored balance (update)." }),
+  ),
+  activationDate: Type.Optional(
+    dateInput("When the credit becomes usable. On create: omitted means now, null creates it inactive; read-only once set."),
+  ),
+  expirationDate: Type.Optional(dateInput("When the credit stops being usable; null: never.")),
+  customerId: Type.Optional(
+    nullable("integer", { minimum: 0, maximum: MAX_INT32, description: "An existing customer of the tenant." }),
+  ),
+  auditInfo: Type.Optional(Type.Unknown({ description: "Ignored: Tally records who changed the credit and when." })),
+};
+
+export const NewCreditBody = Type.Object(
+  { ...creditInputProperties, creditType: stringEnum(CREDIT_TYPES, { description: "StoreCredit, GiftCard or Custom." }) },
+  {
+    description: "The credit to create. `creditType` is required; `currentBalance` starts at `initialBalance`.",
+    examples: [{ creditType: "GiftCard", currencyCode: "USD", initialBalance: 50, customerId: 1001, expirationDate: "2027-01-05T00:00:00Z" }],
+  },
+);
+
+export const CreditUpdateBody = Type.Object(
+  { ...creditInputProperties, creditType: Type.Optional(nullable("string", { description: "Read-only." })) },
+  {
+    description:
+      "Mutable: expirationDate, customerId, customCreditType, and activationDate while it is not set. Read-only " +
+      "properties may be sent back unchanged; a different value is a 400. Omitted properties keep their value.",
+    examples: [{ expirationDate: "2027-06-30T00:00:00Z", customerId: 1002 }],
+  },
+);
+
+export const NewTransactionBody = Type.Object(
+  {
+    transactionType: stringEnum(TRANSACTION_TYPES, { description: "Credit adds to the balance, Debit subtracts." }),
+    impactAmount: amountInput(
+      "Size of the change. A Debit may be sent positive or negative (either way it lowers the balance); a Credit must be positive.",
+    ),
+    currencyCode: Type.Optional(
+      nullable("string", { pattern: "^[A-Za-z]{3}$", description: "If sent, must be the credit's currency (409 otherwise)." }),
+    ),
+    comments: Type.Optional(nullable("string", { maxLength: 1000, pattern: NO_NUL })),
+    orderId: Type.Optional(nullable("string", { maxLength: 100, pattern: NO_NUL })),
+    data: Type.Optional(Type.Unknown({ description: "Free JSON, stored and returned as sent." })),
+    id: Type.Optional(Type.Unknown({ description: "Ignored: Tally assigns the id." })),
+    auditInfo: Type.Optional(Type.Unknown({ description: "Ignored." })),
+  },
+  {
+    description: "A balance change.",
+    examples: [{ transactionType: "Debit", impactAmount: 12.5, orderId: "100000744", comments: "Order 100000744" }],
+  },
+);
+
+export type NewCreditInput = Static<typeof NewCreditBody>;
+export type CreditUpdateInput = Static<typeof CreditUpdateBody>;
+export type NewTransactionInput = Static<typeof NewTransactionBody>;

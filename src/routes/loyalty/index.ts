@@ -1,0 +1,162 @@
+import { Readable } from "node:stream";
+import formbody from "@fastify/formbody";
+import multipart from "@fastify/multipart";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { Errors } from "../../errors.js";
+import { toApiError } from "../../http/error-mapping.js";
+import { ApiUserAuthenticator, SIGN_IN_LIMITS, ThrottledError } from "./credentials.js";
+import { readFormat, readReportRequest, validationMessage } from "./params.js";
+import {
+  ApiKeyHeader,
+  CustomerBalancesReport,
+  LoyaltyApiError,
+  REPORT_DESCRIPTION,
+  ReportParams,
+  reportResponses,
+} from "./schemas.js";
+import { customerBalanceBatches, reportScope } from "./service.js";
+import { type ReportCustomer, type ReportWriter, reportWriter } from "./writers.js";
+
+export interface LoyaltyRoutesOptions {
+  /** Customers per database query while a report streams (default 2,000). */
+  batchSize?: number;
+}
+
+// Customers per piece of text: at most about 90 KB even in UTF-16, under V8's large-object size, so the text of a
+// chunk is collected young; text for a whole batch (megabytes) would wait in large-object space for a full collection.
+const CUSTOMERS_PER_CHUNK = 50;
+
+/** `/api.php`: the loyalty API's one endpoint, POST form data or GET query string, answering XML, JSON or JSONP. */
+const loyaltyRoutes: FastifyPluginAsyncTypebox<LoyaltyRoutesOptions> = async (app, options) => {
+  const batchSize = options.batchSize ?? 2_000;
+  const authenticator = new ApiUserAuthenticator(app.db.prisma, SIGN_IN_LIMITS);
+
+  // Registered inside this plugin, so form bodies are parsed for /api.php only.
+  await app.register(formbody);
+  await app.register(multipart, {
+    attachFieldsToBody: "keyValues",
+    limits: { files: 0, fields: 50, fieldSize: 4_096, parts: 50 },
+  });
+  app.addSchema(CustomerBalancesReport);
+  app.addSchema(LoyaltyApiError);
+
+  app.addHook("onRequest", async (_request, reply) => {
+    // Reports carry personal data and GET requests carry keys: nothing may cache them or guess their type.
+    reply.header("cache-control", "no-store").header("x-content-type-options", "nosniff");
+  });
+  app.addHook("preValidation", async (request) => {
+    dropEmptyValues(request.query);
+    dropEmptyValues(request.body);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const raw = request.method === "GET" ? request.query : request.body;
+    const { format } = readFormat(raw);
+    const validation = (error as { validation?: Parameters<typeof validationMessage>[0][] }).validation;
+    const apiError = validation ? Errors.invalidParameter(validationMessage(validation[0], raw)) : toApiError(error);
+    if (apiError.statusCode >= 500) {
+      request.log.error({ err: error, errorCode: apiError.errorCode }, "request failed");
+    } else {
+      request.log.info({ errorCode: apiError.errorCode, message: apiError.message }, "request rejected");
+    }
+    if (error instanceof ThrottledError) reply.header("retry-after", String(error.retryAfterSeconds));
+    const writer = reportWriter(format);
+    return reply.status(apiError.statusCode).type(writer.contentType).send(writer.error(apiError.message));
+  });
+
+  const routeOptions = {
+    config: { public: true },
+    // A HEAD would run the whole report only to throw the body away.
+    exposeHeadRoute: false,
+  };
+  const tags = ["Loyalty"];
+
+  app.get(
+    "/api.php",
+    {
+      ...routeOptions,
+      schema: {
+        operationId: "loyaltyApiGet",
+        summary: "Loyalty API (query string): customers_balances report",
+        description: REPORT_DESCRIPTION,
+        tags,
+        headers: ApiKeyHeader,
+        querystring: ReportParams,
+        response: reportResponses(),
+      },
+    },
+    (request, reply) => answerReport(request, reply, request.query),
+  );
+
+  app.post(
+    "/api.php",
+    {
+      ...routeOptions,
+      schema: {
+        operationId: "loyaltyApiPost",
+        summary: "Loyalty API (form post): customers_balances report",
+        description: REPORT_DESCRIPTION,
+        tags,
+        headers: ApiKeyHeader,
+        consumes: ["application/x-www-form-urlencoded", "multipart/form-data"],
+        body: ReportParams,
+        response: reportResponses(),
+      },
+    },
+    (request, reply) => answerReport(request, reply, request.body),
+  );
+
+  async function answerReport(request: FastifyRequest, reply: FastifyReply, params: ReportParams) {
+    const headerKey = request.headers["api_access_key"];
+    const report = readReportRequest(params, typeof headerKey === "string" ? headerKey : undefined);
+    const account = await authenticator.authenticate(report.credentials, request.ip);
+    const scope = await reportScope(app.db.prisma, account, report.campaignId, report.coalition);
+    const abort = new AbortController();
+    reply.raw.once("close", () => abort.abort());
+    const writer = reportWriter(report.format);
+    let written = 0;
+    const render = (customers: readonly ReportCustomer[]) => {
+      const chunks: Buffer[] = [];
+      for (let start = 0; start < customers.length; start += CUSTOMERS_PER_CHUNK) {
+        const chunk = customers.slice(start, start + CUSTOMERS_PER_CHUNK);
+        chunks.push(Buffer.from(writer.customers(chunk, written === 0)));
+        written += chunk.length;
+      }
+      return chunks;
+    };
+    const batches = customerBalanceBatches(app.db, scope, report, { batchSize, signal: abort.signal, render });
+    // The first batch is awaited before answering, so a failing query still gets a proper error response.
+    const first = await batches.next();
+    const body = Readable.from(writeReport(writer, first, batches, () => written), { objectMode: false });
+    return reply.status(200).type(writer.contentType).send(body);
+  }
+};
+
+/** The report's bytes in order: the envelope around each batch's rendered chunks, as the batches arrive. */
+async function* writeReport(
+  writer: ReportWriter,
+  first: IteratorResult<Buffer[]>,
+  rest: AsyncGenerator<Buffer[]>,
+  written: () => number,
+): AsyncGenerator<string | Buffer> {
+  try {
+    yield writer.open();
+    if (!first.done) {
+      yield* first.value;
+      for await (const chunks of rest) yield* chunks;
+    }
+    yield writer.close(written());
+  } finally {
+    // Also when the client left before the loop above took over the batches: stops their prefetch.
+    await rest.return(undefined);
+  }
+}
+
+function dropEmptyValues(params: unknown): void {
+  if (typeof params !== "object" || params === null) return;
+  const record = params as Record<string, unknown>;
+  for (const [name, value] of Object.entries(record)) if (value === "") delete record[name];
+}
+
+export default loyaltyRoutes;

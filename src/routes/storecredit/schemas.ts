@@ -1,0 +1,132 @@
+import Type, { type Static, type TSchema } from "typebox";
+import { describeFields } from "../credits/fields.js";
+import { HISTORY_FIELDS } from "./fields.js";
+
+const MAX_INT32 = 2_147_483_647;
+// PostgreSQL text cannot hold NUL, so a NUL in a request is refused up front instead of failing in the database.
+const NO_NUL = "^[^\\u0000]*$";
+
+const magentoString = (description: string) => Type.String({ description });
+
+export const StoreCreditBalance = Type.Object(
+  {
+    customerId: Type.Integer({ description: "The customer." }),
+    websiteId: Type.Integer({ description: "The Magento website id." }),
+    currencyCode: Type.String({ description: "The website's base currency (ISO 4217): the currency of `amount`." }),
+    amount: Type.Number({ description: "The balance: a JSON number with at most 4 decimals." }),
+  },
+  {
+    $id: "StoreCreditBalance",
+    description: "A customer's store-credit balance in one website, in the website's base currency.",
+    examples: [{ customerId: 4, websiteId: 2, currencyCode: "CAD", amount: 300 }],
+  },
+);
+
+const historyExample = {
+  history_id: "12",
+  balance_id: "7",
+  updated_at: "2026-02-11 09:12:45",
+  action: "4",
+  balance_amount: "300.0000",
+  balance_delta: "90.0000",
+  additional_info: "Refund of credit memo #100000684 (order #100000744)",
+  is_customer_notified: "0",
+  customer_id: "4",
+  website_id: "2",
+  base_currency_code: "CAD",
+};
+
+export const StoreCreditHistoryEntry = Type.Object(
+  {
+    history_id: magentoString("The ledger row's id."),
+    balance_id: magentoString("Tally's id of the credit the row moved (several credits can make up one website balance)."),
+    updated_at: magentoString("When the balance moved: 'YYYY-MM-DD HH:MM:SS', UTC."),
+    action: magentoString("1 updated, 2 created, 3 used, 4 refunded (credit memo), 5 reverted (credit memo canceled)."),
+    balance_amount: magentoString(
+      "The customer's balance in the website right after this row: the running total of every counted credit's " +
+        "rows, in (updated_at, history_id) order, whatever the filter, sort or page. 4 decimals.",
+    ),
+    balance_delta: magentoString("The change, signed ('-12.5000' for a debit). 4 decimals."),
+    additional_info: Type.Unsafe<string | null>({
+      type: ["string", "null"],
+      description: "The ledger row's comment (e.g. which credit memo refunded it), or `Order #…` when it only names an order.",
+    }),
+    is_customer_notified: magentoString("'1' if the customer was told, else '0'."),
+    customer_id: magentoString("The customer."),
+    website_id: magentoString("The Magento website id."),
+    base_currency_code: magentoString("The website's base currency."),
+  },
+  {
+    $id: "StoreCreditHistoryEntry",
+    description: "One movement of a customer's store-credit balance in a website, as Magento's storecredit.history writes it.",
+    examples: [historyExample],
+  },
+);
+
+export const StoreCreditHistoryCollection = Type.Object(
+  {
+    startIndex: Type.Integer({ description: "Zero-based offset of the first item." }),
+    pageSize: Type.Integer({ description: "The effective page size (requests above 200 are clamped)." }),
+    pageCount: Type.Integer({ description: "ceil(totalCount / pageSize)." }),
+    totalCount: Type.Integer({ description: "Entries matching the filter, over all pages." }),
+    items: Type.Array(Type.Ref("StoreCreditHistoryEntry")),
+  },
+  {
+    $id: "StoreCreditHistoryCollection",
+    description: "A page of store-credit history.",
+    examples: [{ startIndex: 0, pageSize: 20, pageCount: 1, totalCount: 1, items: [historyExample] }],
+  },
+);
+
+/** Shared model schemas, registered by the route plugin so responses reference them as named components. */
+export const MODEL_SCHEMAS: readonly TSchema[] = [StoreCreditBalance, StoreCreditHistoryEntry, StoreCreditHistoryCollection];
+
+export type HistoryEntryJson = Static<typeof StoreCreditHistoryEntry>;
+
+// ---- request parts --------------------------------------------------------------------------------------------
+
+const positiveId = (description: string, example: number) =>
+  Type.Integer({ minimum: 1, maximum: MAX_INT32, description, examples: [example] });
+
+export const CustomerParams = Type.Object({
+  customerId: positiveId("The customer (Kibo customer account id, Magento customer id).", 4),
+});
+
+const websiteId = positiveId("The Magento website id; the balance is in this website's base currency.", 2);
+
+export const BalanceQuery = Type.Object({ websiteId });
+
+const HISTORY_FILTER_EXAMPLES = ["action eq 4", "updated_at ge 2026-01-01 and balance_delta lt 0", "action in [4, 5]"];
+
+export const HistoryQuery = Type.Object({
+  websiteId,
+  startIndex: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: "Zero-based offset of the first item to return." })),
+  pageSize: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      default: 20,
+      description: "Items per page: default 20 (also for 0); values above 200 are clamped to 200 and the response echoes the effective size.",
+    }),
+  ),
+  sortBy: Type.Optional(
+    Type.String({
+      maxLength: 2000,
+      pattern: NO_NUL,
+      description:
+        "`field [asc|desc]`, comma-separated; ascending by default, ties broken by history_id. Default: newest first " +
+        `(\`updated_at desc\`, then history_id descending). Sortable fields: ${describeFields(HISTORY_FIELDS)}.`,
+      examples: ["updated_at asc", "balance_delta desc"],
+    }),
+  ),
+  filter: Type.Optional(
+    Type.String({
+      maxLength: 2000,
+      pattern: NO_NUL,
+      description:
+        "The filter language of the Kibo credits list (`field op value` with `and`, `or`, parentheses; `eq ne gt ge lt le " +
+        `in\`; dates ISO-8601). Filterable fields: ${describeFields(HISTORY_FIELDS)}; \`action\` by number. Examples: ` +
+        `${HISTORY_FILTER_EXAMPLES.map((example) => `\`${example}\``).join("; ")}.`,
+      examples: HISTORY_FILTER_EXAMPLES,
+    }),
+  ),
+});
