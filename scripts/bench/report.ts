@@ -8,18 +8,20 @@
  * DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/tally_bench_report — migrates it and loads one loyalty
  * account with set-based SQL (generate_series): the customers, each with ledger entries in the reported campaign,
  * half of them also in a second campaign of the same coalition. Then it starts Tally in this process on an ephemeral
- * port, fetches the whole report once to warm up, and fetches it as XML, as JSON and as a coalition report,
- * consuming each response as a stream (counting bytes and customers, keeping nothing). It prints customers/s, the
- * time, and the growth of the process's resident memory over the baseline (sampled every 50 ms), against the targets.
+ * port, fetches the whole report once to warm up, and fetches it as XML, as JSON and as a coalition report from a
+ * client process that consumes each response as a stream (counting bytes and customers, keeping nothing). It prints
+ * customers/s, the time, the server's CPU time (on a shared machine, the number that does not depend on the
+ * neighbours) and the growth of its resident memory over the baseline (sampled every 50 ms), against the targets.
  * The database is dropped at the end unless --keep.
  */
-import { request as httpRequest } from "node:http";
+import { spawn } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { buildApp } from "../../src/app.js";
 import { generateSecret, hashSecret } from "../../src/auth/secrets.js";
 import { loadConfig } from "../../src/config.js";
+import type { Database } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
 import { balancesBatchQuery } from "../../src/routes/loyalty/sql.js";
@@ -32,7 +34,9 @@ const { values: flags } = parseArgs({
 });
 
 const CUSTOMERS = Number(flags.customers);
-if (!Number.isSafeInteger(CUSTOMERS) || CUSTOMERS < 1) throw new Error(`--customers must be a positive integer, got ${flags.customers}`);
+if (!Number.isSafeInteger(CUSTOMERS) || CUSTOMERS < 1) {
+  throw new Error(`--customers must be a positive integer, got ${flags.customers}`);
+}
 
 const TENANT_ID = 900_002;
 const ACCOUNT_CODE = "benchaccount";
@@ -94,7 +98,9 @@ async function loadData(key: string): Promise<void> {
       readMigrations(),
     );
     await timed("account, API user and campaigns", async () => {
-      await client.query("INSERT INTO tenants (id, name, domain) VALUES ($1, 'Bench tenant', 'bench.tally.localhost')", [TENANT_ID]);
+      await client.query("INSERT INTO tenants (id, name, domain) VALUES ($1, 'Bench tenant', 'bench.tally.localhost')", [
+        TENANT_ID,
+      ]);
       const account = await client.query<{ id: number }>(
         "INSERT INTO loyalty_accounts (tenant_id, account_code, name) VALUES ($1, $2, 'Bench Rewards') RETURNING id",
         [TENANT_ID, ACCOUNT_CODE],
@@ -128,13 +134,15 @@ async function loadData(key: string): Promise<void> {
     await timed("ledger entries", () =>
       client.query(
         `INSERT INTO loyalty_ledger_entries (campaign_id, customer_ref, kind, points, created_at)
-         SELECT $1::bigint, c.id, 'Earn'::loyalty_entry_kind, 100 + c.id % 5000, now() - interval '2 years' FROM customers c WHERE c.tenant_id = $3
-         UNION ALL
-         SELECT $1::bigint, c.id, 'Earn'::loyalty_entry_kind, 50 + c.id % 700, now() - interval '1 year' FROM customers c WHERE c.tenant_id = $3 AND c.id % 2 = 0
-         UNION ALL
-         SELECT $1::bigint, c.id, 'Redeem'::loyalty_entry_kind, -(c.id % 97), now() - interval '6 months' FROM customers c WHERE c.tenant_id = $3 AND c.id % 3 = 0
-         UNION ALL
-         SELECT $2::bigint, c.id, 'Earn'::loyalty_entry_kind, 10 + c.id % 300, now() - interval '3 months' FROM customers c WHERE c.tenant_id = $3 AND c.id % 2 = 1`,
+         SELECT entry.campaign_id, c.id, entry.kind::loyalty_entry_kind, entry.points, now() - entry.age
+         FROM customers c
+         CROSS JOIN LATERAL (VALUES
+           ($1::bigint, 'Earn', 100 + c.id % 5000, interval '2 years', true),
+           ($1::bigint, 'Earn', 50 + c.id % 700, interval '1 year', c.id % 2 = 0),
+           ($1::bigint, 'Redeem', -(c.id % 97), interval '6 months', c.id % 3 = 0),
+           ($2::bigint, 'Earn', 10 + c.id % 300, interval '3 months', c.id % 2 = 1)
+         ) AS entry (campaign_id, kind, points, age, wanted)
+         WHERE c.tenant_id = $3 AND entry.wanted`,
         [CAMPAIGN_ID, PARTNER_CAMPAIGN_ID, TENANT_ID],
       ),
     );
@@ -166,7 +174,7 @@ async function benchmark(key: string): Promise<void> {
   await app.listen({ host: "127.0.0.1", port: 0 });
   const port = (app.server.address() as AddressInfo).port;
   try {
-    await printPlan(app.db.prisma);
+    await printPlan(app.db);
     const base = {
       user_id: USER_ID,
       account_id: ACCOUNT_CODE,
@@ -188,7 +196,7 @@ async function benchmark(key: string): Promise<void> {
     console.log("\nWarm-up fetch (XML) …");
     await fetchReport(port, key, warmUp);
     console.log("");
-    console.log("report                               customers   MB      seconds  customers/s  RSS growth MB");
+    console.log("report                               customers   MB      seconds  customers/s  server CPU s  RSS growth MB");
     const results: Measurement[] = [];
     for (const run of runs) {
       const result = await measured(port, key, run);
@@ -196,9 +204,11 @@ async function benchmark(key: string): Promise<void> {
       console.log(
         `${run.name.padEnd(36)} ${String(result.rows).padStart(9)}  ${(result.bytes / 1e6).toFixed(1).padStart(6)}  ` +
           `${result.seconds.toFixed(2).padStart(7)}  ${Math.round(result.rows / result.seconds).toLocaleString().padStart(11)}  ` +
-          `${result.rssGrowthMb.toFixed(1).padStart(13)}`,
+          `${result.cpuSeconds.toFixed(2).padStart(12)}  ${result.rssGrowthMb.toFixed(1).padStart(13)}`,
       );
-      if (result.rows !== run.expectedRows) throw new Error(`${run.name}: expected ${run.expectedRows} customers, got ${result.rows}`);
+      if (result.rows !== run.expectedRows) {
+        throw new Error(`${run.name}: expected ${run.expectedRows} customers, got ${result.rows}`);
+      }
     }
     const [xml, json] = results;
     const meets = (result: Measurement | undefined) =>
@@ -214,13 +224,21 @@ async function benchmark(key: string): Promise<void> {
   }
 }
 
-/** The plan PostgreSQL picks for a batch in the middle of the report: index scans merged, no sort of the ledger. */
-async function printPlan(prisma: { $queryRaw<T>(query: Prisma.Sql): Promise<T> }): Promise<void> {
+/** The plan PostgreSQL picks for a batch in the middle of the report, run as Tally runs it (JIT off). */
+async function printPlan(database: Database): Promise<void> {
   const batch = balancesBatchQuery(
     { tenantId: TENANT_ID, campaignIds: [CAMPAIGN_ID, PARTNER_CAMPAIGN_ID], kind: "Points" },
     { after: Math.floor(CUSTOMERS / 2), offset: 0, size: 2_000 },
   );
-  const plan = await prisma.$queryRaw<{ "QUERY PLAN": string }[]>(Prisma.sql`EXPLAIN (ANALYZE, COSTS OFF) ${batch}`);
+  const explain = Prisma.sql`EXPLAIN (ANALYZE, COSTS OFF) ${batch}`;
+  const plan = await database.withSession(async (session) => {
+    await session.exec("SET jit = off");
+    try {
+      return await session.query<{ "QUERY PLAN": string }>(explain.text, explain.values);
+    } finally {
+      await session.exec("RESET jit");
+    }
+  });
   console.log("\nPlan of one coalition batch (2,000 customers from the middle of the report):");
   for (const line of plan) console.log(`  ${line["QUERY PLAN"]}`);
 }
@@ -229,63 +247,83 @@ interface Measurement {
   rows: number;
   bytes: number;
   seconds: number;
+  /** CPU time of this process (the server) during the fetch. */
+  cpuSeconds: number;
   rssGrowthMb: number;
 }
 
 async function measured(port: number, key: string, run: Run): Promise<Measurement> {
-  (globalThis as { gc?: () => void }).gc?.();
   const baseline = process.memoryUsage().rss;
+  const cpu = process.cpuUsage();
   let peak = baseline;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, SAMPLE_MS);
   try {
-    const started = performance.now();
-    const { rows, bytes } = await fetchReport(port, key, run);
-    const seconds = (performance.now() - started) / 1000;
+    const { rows, bytes, seconds } = await fetchReport(port, key, run);
     peak = Math.max(peak, process.memoryUsage().rss);
-    return { rows, bytes, seconds, rssGrowthMb: (peak - baseline) / (1024 * 1024) };
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    return { rows, bytes, seconds, cpuSeconds, rssGrowthMb: (peak - baseline) / (1024 * 1024) };
   } finally {
     clearInterval(sampler);
   }
 }
 
-/** POSTs the report request as a form and reads the answer as it streams, counting bytes and customers. */
-function fetchReport(port: number, key: string, run: Run): Promise<{ rows: number; bytes: number }> {
+// The client runs in a process of its own, so that reading and counting the answer take no CPU time from the
+// server being measured and add nothing to its memory (sampled in this process). Plain JavaScript for `node -e`.
+const CLIENT = `
+const http = require("node:http");
+const { port, key, body, marker } = JSON.parse(process.env.BENCH_CLIENT);
+const needle = Buffer.from(marker);
+const started = performance.now();
+const call = http.request(
+  { host: "127.0.0.1", port, path: "/api.php", method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "content-length": Buffer.byteLength(body),
+      api_access_key: key,
+    } },
+  (response) => {
+    let bytes = 0;
+    let rows = 0;
+    // Bytes are searched undecoded; a marker split across two chunks is found in the previous tail plus the chunk.
+    let tail = Buffer.alloc(0);
+    response.on("data", (chunk) => {
+      bytes += chunk.length;
+      const data = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+      for (let at = data.indexOf(needle); at >= 0; at = data.indexOf(needle, at + needle.length)) rows += 1;
+      tail = Buffer.from(data.subarray(Math.max(0, data.length - needle.length + 1)));
+    });
+    response.on("end", () => {
+      process.stdout.write(JSON.stringify({ status: response.statusCode, rows, bytes, ms: performance.now() - started }));
+    });
+  },
+);
+call.on("error", (error) => { console.error(error.message); process.exit(1); });
+call.end(body);
+`;
+
+/** POSTs the report request as a form from a client process, which reads the answer as it streams and counts it. */
+function fetchReport(port: number, key: string, run: Run): Promise<{ rows: number; bytes: number; seconds: number }> {
   const body = new URLSearchParams(run.params).toString();
   return new Promise((resolve, reject) => {
-    const call = httpRequest(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/api.php",
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body), api_access_key: key },
-      },
-      (response) => {
-        if (response.statusCode !== 200) {
-          reject(new Error(`${run.name}: HTTP ${response.statusCode}`));
-          response.resume();
-          return;
-        }
-        let bytes = 0;
-        let rows = 0;
-        // Bytes are searched as they come, undecoded, so the client costs the shared CPU as little as possible. A
-        // marker split across two chunks is found by searching the previous chunk's tail with the new chunk.
-        const marker = Buffer.from(run.marker);
-        let tail = Buffer.alloc(0);
-        response.on("data", (chunk: Buffer) => {
-          bytes += chunk.length;
-          const data = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
-          for (let at = data.indexOf(marker); at >= 0; at = data.indexOf(marker, at + marker.length)) rows += 1;
-          tail = Buffer.from(data.subarray(Math.max(0, data.length - marker.length + 1)));
-        });
-        response.on("end", () => resolve({ rows, bytes }));
-        response.on("error", reject);
-      },
-    );
-    call.on("error", reject);
-    call.end(body);
+    const client = spawn(process.execPath, ["-e", CLIENT], {
+      // The key goes through the environment, not the command line other users can list.
+      env: { ...process.env, BENCH_CLIENT: JSON.stringify({ port, key, body, marker: run.marker }) },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let output = "";
+    client.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    client.on("error", reject);
+    client.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`${run.name}: the client exited with ${code}`));
+      const result = JSON.parse(output) as { status: number; rows: number; bytes: number; ms: number };
+      if (result.status !== 200) return reject(new Error(`${run.name}: HTTP ${result.status}`));
+      resolve({ rows: result.rows, bytes: result.bytes, seconds: result.ms / 1000 });
+    });
   });
 }
 

@@ -116,16 +116,18 @@ const loyaltyRoutes: FastifyPluginAsyncTypebox<LoyaltyRoutesOptions> = async (ap
     reply.raw.once("close", () => abort.abort());
     const writer = reportWriter(report.format);
     let written = 0;
+    // Text becomes bytes at once: a Buffer lives outside V8's heap while it waits for the client.
     const render = (customers: readonly ReportCustomer[]) => {
-      const chunks: Buffer[] = [];
-      for (let start = 0; start < customers.length; start += CUSTOMERS_PER_CHUNK) {
-        const chunk = customers.slice(start, start + CUSTOMERS_PER_CHUNK);
-        chunks.push(Buffer.from(writer.customers(chunk, written === 0)));
-        written += chunk.length;
-      }
-      return chunks;
+      const bytes = Buffer.from(writer.customers(customers, written === 0));
+      written += customers.length;
+      return bytes;
     };
-    const batches = customerBalanceBatches(app.db, scope, report, { batchSize, signal: abort.signal, render });
+    const batches = customerBalanceBatches(app.db, scope, report, {
+      batchSize,
+      chunkSize: CUSTOMERS_PER_CHUNK,
+      signal: abort.signal,
+      render,
+    });
     // The first batch is awaited before answering, so a failing query still gets a proper error response.
     const first = await batches.next();
     const body = Readable.from(writeReport(writer, first, batches, () => written), { objectMode: false });

@@ -31,6 +31,7 @@ export interface FormatChoice {
 }
 
 const CALLBACK = new RegExp(CALLBACK_PATTERN);
+const COALITION_KINDS = { coalition_points: "Points", coalition_storedvalue: "StoredValue" } as const;
 
 /**
  * Reads `output`, `callback` and `condensed` from raw, possibly invalid parameters. Never throws: the error
@@ -77,8 +78,7 @@ export function readReportRequest(params: ReportParams, headerKey: string | unde
     // The header wins over the body, as the API documentation says, even when the header's key is the wrong one.
     credentials: { accountCode: params.account_id, userId: params.user_id, key: headerKey || params.user_password || "" },
     campaignId: BigInt(params.campaign_id),
-    coalition:
-      params.coalition_balance === undefined ? undefined : params.coalition_balance === "coalition_points" ? "Points" : "StoredValue",
+    coalition: params.coalition_balance && COALITION_KINDS[params.coalition_balance],
     offset: params.offset === undefined ? 0 : Number(params.offset),
     limit,
   };

@@ -38,7 +38,8 @@ export const ReportParams = Type.Object(
     user_password: Type.Optional(
       Type.String({
         maxLength: 200,
-        description: "The API user's key. Required unless the `api_access_key` header carries it; the header wins when both are sent.",
+        description:
+          "The API user's key. Required unless the `api_access_key` header carries it; the header wins when both are sent.",
         examples: ["1959caadac9b13dcb3"],
       }),
     ),
@@ -88,7 +89,10 @@ export const ReportParams = Type.Object(
       }),
     ),
     condensed: Type.Optional(
-      Type.String({ description: "`yes` drops the whitespace from JSON(P); any other value keeps it. XML is unaffected.", examples: ["yes"] }),
+      Type.String({
+        description: "`yes` drops the whitespace from JSON(P); any other value keeps it. XML is unaffected.",
+        examples: ["yes"],
+      }),
     ),
   },
   { description: "Loyalty API parameters (Client Toolbox style)." },
@@ -118,19 +122,22 @@ export const CustomerBalancesReport = Type.Object(
 
 export const LoyaltyApiError = Type.Object(
   { status: Type.Literal("error"), error: Type.String({ description: "What went wrong, written for the caller." }) },
-  { $id: "LoyaltyApiError", description: "A loyalty API error in JSON (XML: `<response status=\"error\"><error>…</error></response>`)." },
+  {
+    $id: "LoyaltyApiError",
+    description: 'A loyalty API error in JSON (XML: `<response status="error"><error>…</error></response>`).',
+  },
 );
 
 const XML_EXAMPLE =
-  '<?xml version="1.0" encoding="UTF-8"?>\n<response status="success">\n  <customer>\n    <card_number>12345678</card_number>\n' +
-  "    …\n    <redeemed_equivalent>-6</redeemed_equivalent>\n  </customer>\n</response>\n";
+  '<?xml version="1.0" encoding="UTF-8"?>\n<response status="success">\n<customer>\n<card_number>12345678</card_number>\n' +
+  "…\n<redeemed_equivalent>-6</redeemed_equivalent>\n</customer>\n</response>\n";
 
 /** The documented answers: the report in three formats, and the error envelope for each failure status. */
 export function reportResponses(): Record<number, unknown> {
   const error = (description: string) => ({
     description,
     content: {
-      "application/xml": { schema: Type.String({ examples: ['<response status="error">\n  <error>…</error>\n</response>'] }) },
+      "application/xml": { schema: Type.String({ examples: ['<response status="error">\n<error>…</error>\n</response>'] }) },
       "application/json": { schema: Type.Ref("LoyaltyApiError") },
       "application/javascript": { schema: Type.String({ description: "JSONP of the JSON error." }) },
     },
@@ -141,7 +148,9 @@ export function reportResponses(): Record<number, unknown> {
       content: {
         "application/xml": { schema: Type.String({ examples: [XML_EXAMPLE] }) },
         "application/json": { schema: Type.Ref("LoyaltyCustomerBalances") },
-        "application/javascript": { schema: Type.String({ examples: ['/**/handleReport({"status":"success","customer":[]});'] }) },
+        "application/javascript": {
+          schema: Type.String({ examples: ['/**/handleReport({"status":"success","customer":[]});'] }),
+        },
       },
     },
     400: error("A missing, repeated or invalid parameter, or an unsupported type or report."),

