@@ -23,7 +23,8 @@ COPY --from=build /app/dist ./dist
 COPY prisma/migrations ./prisma/migrations
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-EXPOSE 3000
+# 9464: /metrics when run with METRICS_PORT=9464 (see README, Deployment).
+EXPOSE 3000 9464
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Migrations are a release step, run before new replicas start: docker run ... node dist/cli/migrate.js

@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "src/generated/", "coverage/", "data/", ".scratch/"] },
+  { ignores: ["dist/", "src/generated/", "coverage/", "data/", ".scratch/", "test/e2e/client/generated/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

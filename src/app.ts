@@ -1,15 +1,16 @@
 import { randomUUID } from "node:crypto";
-import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { prepareEmbeddedDatabase } from "./db/embedded.js";
-import { ErrorBodySchema } from "./http/schemas.js";
 import { loggerOptions } from "./logger.js";
 import databasePlugin from "./plugins/database.js";
 import authPlugin from "./plugins/auth.js";
+import docsPlugin from "./plugins/docs.js";
 import errorHandler from "./plugins/error-handler.js";
+import metricsPlugin from "./plugins/metrics.js";
+import openApiPlugin from "./plugins/openapi.js";
 import rateLimitPlugin from "./plugins/rate-limit.js";
 import creditmemoRoutes from "./routes/creditmemos/index.js";
 import creditRoutes from "./routes/credits/index.js";
@@ -44,7 +45,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         ? offered
         : randomUUID().replaceAll("-", "");
     },
-    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false, useDefaults: true } },
+    // Magento amounts are documented as `["string", "number"]`, a type union Ajv's strict mode wants allowed explicitly.
+    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false, useDefaults: true, allowUnionTypes: true } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -67,33 +69,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await prepareEmbeddedDatabase(database, { seedDemo: config.EMBEDDED_SEED_DEMO, log: app.log });
   }
 
-  app.addSchema(ErrorBodySchema);
-  await app.register(swagger, {
-    // Shared schemas become components named by their $id (ErrorBody, CustomerCredit, …) rather than def-N.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json["$id"] ?? `def-${i}`) },
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "Tally",
-        version: "1.0.0",
-        description: "Store credit, gift cards, credit memos and loyalty balances behind Kibo- and Magento-compatible APIs.",
-      },
-      components: {
-        securitySchemes: {
-          bearerAuth: {
-            type: "http",
-            scheme: "bearer",
-            bearerFormat: "JWT",
-            description:
-              "An application access token from POST /api/platform/applications/authtickets/oauth, or a shopper token signed by the storefront.",
-          },
-        },
-      },
-    },
-  });
+  await app.register(openApiPlugin);
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase });
   await app.register(errorHandler);
+  // After the error handler, which /metrics answers its 401 with; before every route, since only later ones are measured.
+  await app.register(metricsPlugin, { config });
   await app.register(authPlugin, { config });
+  // Before the rate limiter, which only limits routes added after it: reading the docs spends no caller's budget.
+  if (config.DOCS_ENABLED) await app.register(docsPlugin);
   await app.register(rateLimitPlugin, { config });
   await app.register(healthRoutes);
   await app.register(platformRoutes, { config });

@@ -49,10 +49,20 @@ export const ConfigSchema = Type.Object({
   TOKEN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10_000, default: 10 }),
   /** Where development keys are kept when the variables above are unset (never used in production). */
   DEV_SECRETS_FILE: Type.String({ minLength: 1, default: "./data/dev-secrets.json" }),
+  /** Bearer token GET /metrics requires (32+ characters); unset: /metrics is open, and absent from production's main port. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32, pattern: "^\\S+$" })),
+  /** Port of a separate listener that alone serves /metrics, for Prometheus and not the load balancer; 0 = the main port. */
+  METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
+  /** Interface the METRICS_PORT listener binds to; unset: HOST's. */
+  METRICS_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  /** Serve Swagger UI at /docs (default: on, except in production). */
+  DOCS_ENABLED: Type.Optional(Type.Boolean()),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
-export type Config = Readonly<Omit<RawConfig, "EMBEDDED_SEED_DEMO"> & { EMBEDDED_SEED_DEMO: boolean }>;
+export type Config = Readonly<
+  Omit<RawConfig, "EMBEDDED_SEED_DEMO" | "DOCS_ENABLED"> & { EMBEDDED_SEED_DEMO: boolean; DOCS_ENABLED: boolean }
+>;
 
 /** Thrown when the environment does not describe a valid configuration; lists every problem at once. */
 export class ConfigError extends Error {
@@ -63,6 +73,8 @@ export class ConfigError extends Error {
 }
 
 const knownKeys = Object.keys(ConfigSchema.properties) as (keyof RawConfig)[];
+// Secrets are named, never echoed, when wrong: the message ends up in the process's logs.
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(["AUTH_SIGNING_KEYS", "SHOPPER_TOKEN_SECRET", "METRICS_TOKEN"]);
 
 /** Reads Tally's configuration from an environment object, applying defaults; throws ConfigError when invalid. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -80,7 +92,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (problems.has(key)) continue;
     const allowed = ConfigSchema.properties[key] as { enum?: readonly string[] };
     const hint = allowed.enum ? ` (one of ${allowed.enum.join(", ")})` : "";
-    problems.set(key, `${key}=${JSON.stringify(env[key] ?? "")}: ${error.message}${hint}`);
+    const shown = SECRET_VARIABLES.has(key) ? "[redacted]" : JSON.stringify(env[key] ?? "");
+    problems.set(key, `${key}=${shown}: ${error.message}${hint}`);
   }
   const config = converted as RawConfig;
   for (const problem of crossFieldProblems(config)) problems.set(problem, problem);
@@ -90,6 +103,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     EMBEDDED_DATA_DIR: resolveDataDir(config.EMBEDDED_DATA_DIR),
     // Demo data carries demo credentials, so production never loads it unless asked to.
     EMBEDDED_SEED_DEMO: config.EMBEDDED_SEED_DEMO ?? config.NODE_ENV !== "production",
+    // Production hides the interactive docs unless asked: they map the whole API for anyone who can reach it.
+    DOCS_ENABLED: config.DOCS_ENABLED ?? config.NODE_ENV !== "production",
   });
 }
 
@@ -99,6 +114,7 @@ function crossFieldProblems(config: RawConfig): string[] {
   const problems: string[] = [];
   const shopperSources = SHOPPER_KEY_SOURCES.filter((key) => config[key] !== undefined);
   if (shopperSources.length > 1) problems.push(`${shopperSources.join(" and ")}: set only one way to verify shopper tokens`);
+  if (config.METRICS_PORT !== 0 && config.METRICS_PORT === config.PORT) problems.push("METRICS_PORT: must differ from PORT");
   if (config.NODE_ENV === "production") {
     if (!config.AUTH_SIGNING_KEYS) problems.push("AUTH_SIGNING_KEYS: required in production");
     if (shopperSources.length === 0) problems.push(`${SHOPPER_KEY_SOURCES.join(" or ")}: one is required in production`);

@@ -3,16 +3,21 @@ import { buildApp } from "./app.js";
 import { withDevelopmentKeys } from "./auth/keys.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { developmentBanner } from "./dev-banner.js";
+import { buildMetricsServer } from "./metrics/server.js";
 
 /** Entry point: the only place that reads process.env and listens. */
 async function main(): Promise<void> {
   const config = withDevelopmentKeys(loadConfig(process.env));
   const app = await buildApp(config);
+  const metricsServer = config.METRICS_PORT ? await buildMetricsServer(app, config) : undefined;
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, "shutting down after an unhandled error");
     else app.log.info({ signal }, "shutting down: finishing in-flight requests");
     await app.close();
+    await metricsServer?.close();
   });
+  // The metrics listener first, so a taken METRICS_PORT stops the process before the API takes any traffic.
+  await metricsServer?.listen({ port: config.METRICS_PORT, host: config.METRICS_HOST ?? config.HOST });
   await app.listen({ port: config.PORT, host: config.HOST });
   const banner = await developmentBanner(app, config);
   if (banner) process.stdout.write(`${banner}\n`);

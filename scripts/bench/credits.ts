@@ -19,7 +19,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import pg from "pg";
 import { buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import type { Database } from "../../src/db/database.js";
+import { type Database, pgPoolStats } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { PrismaClient } from "../../src/generated/prisma/client.js";
 
@@ -351,6 +351,7 @@ async function explainPrismaQueries(config: ReturnType<typeof loadConfig>): Prom
       }
     },
     ping: async () => void (await pool.query("SELECT 1")),
+    poolStats: () => pgPoolStats(pool, 2),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

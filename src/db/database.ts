@@ -23,7 +23,18 @@ export interface Database {
   withSession<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Connection usage right now, read without touching the database (for metrics scrapes). */
+  poolStats(): PoolStats;
   close(): Promise<void>;
+}
+
+/** How many connections are open, idle and waited for, and the most the pool may open. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Requests queued for a connection because all `max` are busy. */
+  waiting: number;
+  max: number;
 }
 
 export interface DatabaseOptions {
@@ -67,11 +78,17 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     async ping() {
       await pool.query("SELECT 1");
     },
+    poolStats: () => pgPoolStats(pool, options.poolSize),
     async close() {
       await prisma.$disconnect();
       await pool.end();
     },
   };
+}
+
+/** A node-postgres pool's usage against the `max` it was opened with. */
+export function pgPoolStats(pool: pg.Pool, max: number): PoolStats {
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max };
 }
 
 function pgSession(client: pg.PoolClient): SqlClient {
@@ -112,6 +129,9 @@ async function openEmbedded(dataDir: string, socketPort?: number): Promise<Datab
     async ping() {
       await pglite.query("SELECT 1");
     },
+    // One session shared by every request and never handed out, so it counts as one connection in use; PGlite
+    // queues concurrent queries internally, where no waiting count is visible.
+    poolStats: () => ({ total: 1, idle: 0, waiting: 0, max: 1 }),
     async close() {
       await socketServer?.stop();
       await prisma.$disconnect();

@@ -165,10 +165,7 @@ export function countRows(data: DemoData): Record<string, number> {
  * Loads the demo data set into an empty database in one transaction (all or nothing, so a failed first start
  * seeds again next time) and returns the row counts. Dates are relative to the start of the current UTC day.
  */
-export async function seedDemoData(
-  prisma: PrismaClient,
-  options: { scale?: number } = {},
-): Promise<Record<string, number>> {
+export async function seedDemoData(prisma: PrismaClient, options: DemoOptions = {}): Promise<Record<string, number>> {
   const data = generateDemoData(options);
   const applications = await prisma.$transaction(
     async (tx) => {

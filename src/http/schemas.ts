@@ -16,15 +16,35 @@ export const ErrorBodySchema = Type.Object(
     ),
     items: Type.Array(Type.Unknown()),
   },
-  { $id: "ErrorBody", description: "Kibo error body" },
+  {
+    $id: "ErrorBody",
+    description: "Kibo's error body.",
+    examples: [
+      {
+        message: "Expected a value at position 18, found the end of the filter",
+        errorCode: "MISSING_OR_INVALID_PARAMETER",
+        applicationName: "Tally",
+        additionalErrorData: [
+          { name: "parameter", value: "filter" },
+          { name: "position", value: 18 },
+          { name: "length", value: 0 },
+          { name: "reason", value: "UNEXPECTED_TOKEN" },
+        ],
+        items: [],
+      },
+    ],
+  },
 );
 
-const STATUS_DESCRIPTIONS: Record<number, string> = {
+/** What each error status means, for the OpenAPI document. */
+export const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: "Invalid parameter or body (MISSING_OR_INVALID_PARAMETER)",
   401: "Missing, invalid or expired token (UNAUTHORIZED)",
   403: "The token lacks a required behavior (FORBIDDEN)",
   404: "Not found (ITEM_NOT_FOUND)",
   409: "Conflict (ITEM_ALREADY_EXISTS or VALIDATION_CONFLICT)",
+  413: "The request body is larger than the server accepts (MISSING_OR_INVALID_PARAMETER)",
+  415: "The request body's content type is not supported (MISSING_OR_INVALID_PARAMETER)",
   429: "Rate limit exceeded (TOO_MANY_REQUESTS)",
   500: "Unexpected error (UNEXPECTED_ERROR)",
   503: "Database unavailable (SYSTEM_MAINTENANCE)",

@@ -3,6 +3,7 @@ import type { TenantTx } from "../http/idempotency.js";
 import { Decimal, toDecimal } from "../money/index.js";
 import { generateCreditCode } from "../routes/credits/codes.js";
 import { balanceCreditsWhere, type BalanceWebsite } from "./balance.js";
+import type { LedgerWrite } from "./writes.js";
 
 /** Who moves the money and why: the credit memo behind a refund or its cancellation. */
 export interface MemoMove {
@@ -27,14 +28,14 @@ export interface StoreCreditRefund extends MemoMove {
 /**
  * Credits a credit-memo refund to the customer's store credit for the website, inside the memo's transaction: into
  * their usable StoreCredit there (one restricted to the website before one valid everywhere, oldest first), or into a
- * new StoreCredit for that website opened at 0. Writes a Credit ledger row with action Refunded tied to the memo,
- * the new balance and a Transaction audit entry together.
+ * new StoreCredit for that website opened at 0. Writes a Credit ledger row with action Refunded tied to the memo
+ * (noted in `written`), the new balance and a Transaction audit entry together.
  */
-export async function refundToStoreCredit(tx: TenantTx, refund: StoreCreditRefund): Promise<void> {
+export async function refundToStoreCredit(tx: TenantTx, refund: StoreCreditRefund, written: LedgerWrite[]): Promise<void> {
   const credit = (await lockedRefundTarget(tx, refund)) ?? (await openStoreCredit(tx, refund));
   const balanceAfter = toDecimal(credit.currentBalance).plus(refund.amount);
   const comments = `Refund of credit memo #${refund.creditmemoIncrementId} (order #${refund.orderIncrementId})`;
-  await move(tx, refund, credit, refund.amount, balanceAfter, { action: "Refunded", comments, notified: refund.notified });
+  await move(tx, refund, credit, refund.amount, balanceAfter, { action: "Refunded", comments, notified: refund.notified }, written);
 }
 
 /** What cancelling a memo did to one credit its refund went into. */
@@ -52,9 +53,9 @@ export interface RefundReversal {
 /**
  * Takes back a canceled memo's store-credit refunds: on each credit it went to, a Debit ledger row with action
  * Reverted tied to the memo, as large as the refund but never more than the credit's current balance — what the
- * customer already spent cannot be taken back from the ledger and is reported as `spent`.
+ * customer already spent cannot be taken back from the ledger and is reported as `spent`. Each row is noted in `written`.
  */
-export async function revertStoreCreditRefunds(tx: TenantTx, memo: MemoMove): Promise<RefundReversal[]> {
+export async function revertStoreCreditRefunds(tx: TenantTx, memo: MemoMove, written: LedgerWrite[]): Promise<RefundReversal[]> {
   const moves = await tx.creditTransaction.groupBy({
     by: ["creditId"],
     where: { creditmemoId: memo.creditmemoId, action: { in: ["Refunded", "Reverted"] } },
@@ -71,7 +72,7 @@ export async function revertStoreCreditRefunds(tx: TenantTx, memo: MemoMove): Pr
     const reverted = Decimal.min(refunded, balance);
     if (reverted.gt(0)) {
       const comments = `Cancellation of credit memo #${memo.creditmemoIncrementId} (order #${memo.orderIncrementId})`;
-      await move(tx, memo, credit, reverted.negated(), balance.minus(reverted), { action: "Reverted", comments, notified: false });
+      await move(tx, memo, credit, reverted.negated(), balance.minus(reverted), { action: "Reverted", comments, notified: false }, written);
     }
     reversals.push({ code: credit.code, currencyCode: credit.currencyCode, refunded, reverted, spent: refunded.minus(reverted) });
   }
@@ -155,6 +156,7 @@ async function move(
   impact: Decimal,
   balanceAfter: Decimal,
   details: MoveDetails,
+  written: LedgerWrite[],
 ): Promise<void> {
   const transactionType = impact.isNegative() ? "Debit" : "Credit";
   await tx.credit.update({
@@ -177,6 +179,7 @@ async function move(
       createdAt: memo.now,
     },
   });
+  written.push({ type: transactionType, action: details.action });
   const currency = credit.currencyCode;
   await tx.creditAuditEntry.create({
     data: {

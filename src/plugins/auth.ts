@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import Type from "typebox";
 import type { Behavior, Caller, RouteAuth } from "../auth/caller.js";
 import { AccessTokens, ShopperTokens } from "../auth/tokens.js";
 import type { Config } from "../config.js";
@@ -102,8 +103,26 @@ async function withTenantHeaders(app: FastifyInstance, request: FastifyRequest, 
   return { ...caller, websiteRef: website.id };
 }
 
+// Kibo's SDK sends these on every call; declared so the document and generated clients carry them.
+const TENANT_HEADERS = {
+  "x-vol-tenant": Type.Optional(
+    Type.String({ description: "Kibo's tenant header. Optional; when sent it must be the token's tenant (403 otherwise)." }),
+  ),
+  "x-vol-site": Type.Optional(
+    Type.String({
+      description:
+        "Kibo's site header. Optional; when sent it must be one of the tenant's site ids (403 otherwise) and selects the " +
+        "site, e.g. whose base currency a new credit gets.",
+    }),
+  ),
+};
+
 function documentAuth(route: { schema?: Record<string, unknown> }, auth: RouteAuth): void {
   const schema = (route.schema ??= {});
+  const headers = schema["headers"] as { properties?: Record<string, unknown> } | undefined;
+  schema["headers"] = headers
+    ? { ...headers, properties: { ...headers.properties, ...TENANT_HEADERS } }
+    : Type.Object(TENANT_HEADERS);
   schema["security"] = [{ bearerAuth: [] }];
   schema["x-required-behaviors"] = [...auth.behaviors];
   const lines = [`Required behaviors: ${auth.behaviors.length > 0 ? auth.behaviors.join(", ") : "none"}.`];

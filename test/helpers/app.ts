@@ -5,15 +5,18 @@ import { type Config, loadConfig } from "../../src/config.js";
 import type { Database } from "../../src/db/database.js";
 import { loggerOptions } from "../../src/logger.js";
 import { TEST_KEYS } from "./auth.js";
+import { checkResponsesAgainstOpenApi } from "./openapi-conformance.js";
 
 /** Configuration for tests: defaults plus whatever a test overrides; never the developer's environment. */
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", EMBEDDED_DATA_DIR: "memory://", ...TEST_KEYS, ...env });
 }
 
-/** Builds the app on a test-owned database with logging off. */
-export function buildTestApp(database: Database, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  return buildApp(testConfig(env), { database, logger: false });
+/** Builds the app on a test-owned database with logging off; every response is checked against the OpenAPI document. */
+export async function buildTestApp(database: Database, env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const app = await buildApp(testConfig(env), { database, logger: false });
+  checkResponsesAgainstOpenApi(app);
+  return app;
 }
 
 /** Builds the app with Tally's real logger options writing JSON lines into `lines`. */
@@ -30,5 +33,7 @@ export async function buildLoggedApp(
     },
   });
   const options = loggerOptions(config) as Record<string, unknown>;
-  return buildApp(config, { database, logger: { ...options, stream } });
+  const app = await buildApp(config, { database, logger: { ...options, stream } });
+  checkResponsesAgainstOpenApi(app);
+  return app;
 }

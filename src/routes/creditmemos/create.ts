@@ -3,6 +3,7 @@ import { computeCreditmemo, type CreditmemoCalculation } from "../../demo/sales.
 import { Prisma } from "../../generated/prisma/client.js";
 import type { TenantTx } from "../../http/idempotency.js";
 import { refundToStoreCredit } from "../../ledger/refund.js";
+import type { LedgerWrite } from "../../ledger/writes.js";
 import { AmountError, Decimal, parseAmount, toDecimal } from "../../money/index.js";
 import { MemoFaults } from "./faults.js";
 import { CREDITMEMO_STATE, type CreditmemoRecord } from "./magento.js";
@@ -28,7 +29,7 @@ interface RefundRequest {
  * Creates a refunded credit memo for an order inside `tx` (the idempotency transaction). The order row is locked
  * first, so concurrent creates for one order run one after another and each sees what the previous one refunded.
  * The memo, its lines and comment, the order's refunded quantities and totals, and the refund to store credit
- * commit together or not at all.
+ * (its ledger row noted in `written`) commit together or not at all.
  */
 export async function createCreditmemo(
   tx: TenantTx,
@@ -36,6 +37,7 @@ export async function createCreditmemo(
   orderIncrementId: string,
   input: NewCreditmemoInput,
   now: Date,
+  written: LedgerWrite[],
 ): Promise<CreditmemoRecord> {
   const order = await lockOrder(tx, caller.tenantId, orderIncrementId);
   if (!order) throw MemoFaults.orderNotFound(orderIncrementId);
@@ -120,7 +122,7 @@ export async function createCreditmemo(
       amount: storeCredit,
       notified: notify,
       now,
-    });
+    }, written);
   }
   if (notify) {
     await queueCreditmemoEmail(tx, caller.tenantId, { increment_id: incrementId, order_ref: memo.order_ref }, input.includeComment ? comment : null, now);

@@ -114,10 +114,12 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { caller } = request;
-      const result = await withIdempotency(request.tenantDb, idempotency(request), async (tx) => {
-        const memo = await createCreditmemo(tx, caller, request.params.orderIncrementId, request.body, new Date());
-        return { statusCode: 201, body: { increment_id: memo.increment_id, creditmemo: formatCreditmemo(memo) } };
-      });
+      const result = await app.ledgerMetrics.countCommitted((written) =>
+        withIdempotency(request.tenantDb, idempotency(request), async (tx) => {
+          const memo = await createCreditmemo(tx, caller, request.params.orderIncrementId, request.body, new Date(), written);
+          return { statusCode: 201, body: { increment_id: memo.increment_id, creditmemo: formatCreditmemo(memo) } };
+        }),
+      );
       return send(reply, result);
     },
   );
@@ -174,8 +176,13 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref("salesOrderCreditmemoEntity"), ...ErrorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) =>
-      formatCreditmemo(await cancelCreditmemo(request.tenantDb, request.caller, request.params.creditmemoIncrementId, new Date())),
+    async (request) => {
+      const { tenantDb, caller, params } = request;
+      const memo = await app.ledgerMetrics.countCommitted((written) =>
+        cancelCreditmemo(tenantDb, caller, params.creditmemoIncrementId, new Date(), written),
+      );
+      return formatCreditmemo(memo);
+    },
   );
 
   app.put(

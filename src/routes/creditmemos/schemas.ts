@@ -242,8 +242,8 @@ export const CreditmemoListQuery = Type.Object({
       pattern: NO_NUL,
       description:
         "`field [asc|desc]`, comma-separated; ascending by default; ties are broken by creditmemo_id. Default: " +
-        `creditmemo_id. Sortable fields: ${describeFields(FILTER_FIELDS)}.`,
-      examples: ["created_at desc", "grand_total desc, increment_id"],
+        `creditmemo_id. Sortable fields: ${describeFields(FILTER_FIELDS)}. Examples: \`created_at desc\`; ` +
+        "`grand_total desc, increment_id`.",
     }),
   ),
   filter: Type.Optional(
@@ -265,12 +265,14 @@ const AMOUNT_NOTE = "A decimal string ('15.0000') or a JSON number.";
 
 /** A Magento amount in a request. */
 function amount(description: string) {
-  return Type.Unsafe<number | string>({ type: "string", description: `${description} ${AMOUNT_NOTE}` });
+  return Type.Unsafe<number | string>({ type: ["string", "number"], description: `${description} ${AMOUNT_NOTE}` });
 }
 
 /** An optional amount; null is the same as leaving it out. */
 function optionalAmount(description: string) {
-  return Type.Optional(Type.Unsafe<number | string | null>({ type: ["string", "null"], description: `${description} ${AMOUNT_NOTE}` }));
+  return Type.Optional(
+    Type.Unsafe<number | string | null>({ type: ["string", "number", "null"], description: `${description} ${AMOUNT_NOTE}` }),
+  );
 }
 
 const flag = (description: string) => Type.Optional(Type.Boolean({ description }));

@@ -4,6 +4,7 @@ import type { Prisma } from "../../generated/prisma/client.js";
 import { toApiError } from "../../http/error-mapping.js";
 import { TRANSACTION_OPTIONS, type TenantTx } from "../../http/idempotency.js";
 import { revertStoreCreditRefunds, type RefundReversal } from "../../ledger/refund.js";
+import type { LedgerWrite } from "../../ledger/writes.js";
 import type { Decimal } from "../../money/index.js";
 import { QueryError } from "../../query/index.js";
 import { INVALID_FILTER, MemoFaults, withFault } from "./faults.js";
@@ -128,9 +129,15 @@ export async function addCreditmemoComment(
  * Cancels an open credit memo (state 1 → 3): the order's refunded quantities and totals go back down, and a refund to
  * store credit is taken back from the credit it went to, as far as its balance allows. What the customer already spent
  * stays spent; a comment on the memo records what was taken back and what was not. Anything but an open memo is
- * fault 104.
+ * fault 104. The reversals' ledger rows are noted in `written`.
  */
-export function cancelCreditmemo(db: TenantDb, caller: Caller, incrementId: string, now: Date): Promise<CreditmemoRecord> {
+export function cancelCreditmemo(
+  db: TenantDb,
+  caller: Caller,
+  incrementId: string,
+  now: Date,
+  written: LedgerWrite[],
+): Promise<CreditmemoRecord> {
   return db.$transaction(async (tx) => {
     // Raw SQL bypasses the tenant scope, so the tenant is part of the statement. The memo is locked before its order.
     const locked = await tx.$queryRaw<{ creditmemo_id: number; order_ref: number }[]>`
@@ -164,7 +171,7 @@ export function cancelCreditmemo(db: TenantDb, caller: Caller, incrementId: stri
       creditmemoIncrementId: incrementId,
       orderIncrementId: memo.order.incrementId,
       now,
-    });
+    }, written);
     await tx.creditmemo.update({
       where: { creditmemo_id: memo.creditmemo_id },
       data: {

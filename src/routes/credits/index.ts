@@ -113,10 +113,12 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const fields = parseResponseFields(request.query.responseFields);
       const { caller } = request;
-      const result = await withIdempotency(request.tenantDb, idempotency(request), async (tx) => ({
-        statusCode: 200,
-        body: projectResponse(serializeCredit(await addCredit(tx, caller, request.body, new Date())), fields),
-      }));
+      const result = await app.ledgerMetrics.countCommitted((written) =>
+        withIdempotency(request.tenantDb, idempotency(request), async (tx) => ({
+          statusCode: 200,
+          body: projectResponse(serializeCredit(await addCredit(tx, caller, request.body, new Date(), written)), fields),
+        })),
+      );
       return send(reply, result);
     },
   );
@@ -271,10 +273,12 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const fields = parseResponseFields(request.query.responseFields);
       const { caller } = request;
-      const result = await withIdempotency(request.tenantDb, idempotency(request), async (tx) => {
-        const row = await addTransaction(tx, caller, request.params.code, request.body, new Date());
-        return { statusCode: 200, body: projectResponse(serializeTransaction(row), fields) };
-      });
+      const result = await app.ledgerMetrics.countCommitted((written) =>
+        withIdempotency(request.tenantDb, idempotency(request), async (tx) => {
+          const row = await addTransaction(tx, caller, request.params.code, request.body, new Date(), written);
+          return { statusCode: 200, body: projectResponse(serializeTransaction(row), fields) };
+        }),
+      );
       return send(reply, result);
     },
   );

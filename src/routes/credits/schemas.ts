@@ -29,6 +29,12 @@ const NO_NUL = "^[^\\u0000]*$";
 const MAX_INT32 = 2_147_483_647;
 const MONEY = "A JSON number with at most 4 decimals.";
 
+// The examples are rows of the demo data set (seeded on 2026-12-01: its dates are relative to the seeding day):
+// customer 4's Canadian store credit, the one behind Magento's storecredit.balance example.
+// test/integration/openapi-examples.test.ts checks them against a freshly seeded demo database.
+const DEMO_ADMIN = "admin@greatwidgets.example";
+const DEMO_CREDIT_CODE = "SC-RRMXXTEMAMVDXQET";
+
 function auditExample(by: string, created: string, updated: string) {
   return { createBy: by, createDate: created, updateBy: by, updateDate: updated };
 }
@@ -43,22 +49,22 @@ export const AuditInfo = Type.Object(
   {
     $id: "AuditInfo",
     description: "Who created and last changed the item, and when (Kibo's AdminUserAuditInfo).",
-    examples: [auditExample("kibo-admin", "2026-01-05T14:30:00.000Z", "2026-02-11T09:12:45.120Z")],
+    examples: [auditExample(DEMO_ADMIN, "2026-08-03T00:00:00.000Z", "2026-09-02T00:00:00.000Z")],
   },
 );
 
 const creditExample = {
-  code: "GC-7KQ2M9XH4TRB3NWD",
-  creditType: "GiftCard",
-  creditTypeId: 2,
+  code: DEMO_CREDIT_CODE,
+  creditType: "StoreCredit",
+  creditTypeId: 1,
   customCreditType: null,
-  currencyCode: "USD",
-  initialBalance: 50,
-  currentBalance: 37.5,
-  activationDate: "2026-01-05T14:30:00.000Z",
-  expirationDate: "2027-01-05T00:00:00.000Z",
-  customerId: 1001,
-  auditInfo: auditExample("kibo-admin", "2026-01-05T14:30:00.000Z", "2026-02-11T09:12:45.120Z"),
+  currencyCode: "CAD",
+  initialBalance: 300,
+  currentBalance: 274.5,
+  activationDate: "2026-08-03T00:00:00.000Z",
+  expirationDate: null,
+  customerId: 4,
+  auditInfo: auditExample(DEMO_ADMIN, "2026-08-03T00:00:00.000Z", "2026-09-02T00:00:00.000Z"),
 };
 
 // Every property is optional because responseFields may leave any of them out.
@@ -88,13 +94,13 @@ export const CustomerCredit = Type.Object(
 export const CreditCollection = collection("CreditCollection", "CustomerCredit", "A page of credits.", creditExample);
 
 const transactionExample = {
-  id: 4211,
+  id: 2,
   transactionType: "Debit",
-  impactAmount: -12.5,
-  comments: "Order 100000744",
-  orderId: "100000744",
-  data: { register: "POS-3" },
-  auditInfo: auditExample("kibo-checkout", "2026-02-11T09:12:45.120Z", "2026-02-11T09:12:45.120Z"),
+  impactAmount: -45.5,
+  comments: null,
+  orderId: null,
+  data: null,
+  auditInfo: auditExample("kibo-checkout", "2026-08-13T00:00:00.000Z", "2026-08-13T00:00:00.000Z"),
 };
 
 export const CreditTransaction = Type.Object(
@@ -122,10 +128,10 @@ export const CreditTransactionCollection = collection(
 );
 
 const auditEntryExample = {
-  activityType: "Transaction",
-  activityTypeId: 6,
-  details: "Debit 12.50 USD; balance 37.50 USD; order 100000744",
-  auditInfo: auditExample("kibo-checkout", "2026-02-11T09:12:45.120Z", "2026-02-11T09:12:45.120Z"),
+  activityType: "Created",
+  activityTypeId: 1,
+  details: `Created StoreCredit ${DEMO_CREDIT_CODE} with initial balance 300.00 CAD`,
+  auditInfo: auditExample(DEMO_ADMIN, "2026-08-03T00:00:00.000Z", "2026-08-03T00:00:00.000Z"),
 };
 
 export const CreditAuditEntry = Type.Object(
@@ -193,17 +199,18 @@ export const CodeParams = Type.Object({
     maxLength: 100,
     pattern: "^[^\\u0000-\\u001f\\u007f]+$",
     description: "The credit's code, URL-encoded (`A%20B%2F1`); matched case-insensitively.",
-    examples: ["GC-7KQ2M9XH4TRB3NWD"],
+    examples: [DEMO_CREDIT_CODE],
   }),
 });
 
+// Examples of sortBy and responseFields stay in their descriptions: Swagger UI's "Try it out" pre-fills a parameter's
+// first example, which would silently reorder or trim the first response a reader sees.
 const RESPONSE_FIELDS = Type.String({
   maxLength: 2000,
   pattern: NO_NUL,
   description:
     "Properties to return, comma-separated, with parenthesised nesting; names match case-insensitively and unknown " +
     "names are ignored. Example: `items(code,currentBalance,auditInfo(createDate)),totalCount`.",
-  examples: ["items(code,currentBalance),totalCount"],
 });
 
 const USER_ID = Type.String({
@@ -242,8 +249,7 @@ function listQuery(fields: Parameters<typeof describeFields>[0], examples: { fil
         pattern: NO_NUL,
         description:
           "`field [asc|desc]`, comma-separated; ascending by default. Ties are broken by creation order, so paging is stable. " +
-          `Sortable fields: ${describeFields(fields)}.`,
-        examples: examples.sortBy,
+          `Sortable fields: ${describeFields(fields)}. Examples: ${examples.sortBy.map((sort) => `\`${sort}\``).join("; ")}.`,
       }),
     ),
     filter: Type.Optional(
@@ -263,8 +269,8 @@ function listQuery(fields: Parameters<typeof describeFields>[0], examples: { fil
 export const CreditListQuery = listQuery(CREDIT_FIELDS, {
   filter: [
     "currentBalance gt 10 and creditType eq GiftCard",
-    "customerId eq 1001",
-    "code sw GC-7KQ",
+    "customerId eq 4",
+    "code sw SC-RRMX",
     "(creditType eq StoreCredit or creditType eq Custom) and expirationDate lt 2027-01-01",
     "expirationDate eq null",
   ],
@@ -337,7 +343,7 @@ export const NewCreditBody = Type.Object(
   { ...creditInputProperties, creditType: stringEnum(CREDIT_TYPES, { description: "StoreCredit, GiftCard or Custom." }) },
   {
     description: "The credit to create. `creditType` is required; `currentBalance` starts at `initialBalance`.",
-    examples: [{ creditType: "GiftCard", currencyCode: "USD", initialBalance: 50, customerId: 1001, expirationDate: "2027-01-05T00:00:00Z" }],
+    examples: [{ creditType: "GiftCard", currencyCode: "CAD", initialBalance: 50, customerId: 4, expirationDate: "2027-12-01T00:00:00Z" }],
   },
 );
 
@@ -347,7 +353,7 @@ export const CreditUpdateBody = Type.Object(
     description:
       "Mutable: expirationDate, customerId, customCreditType, and activationDate while it is not set. Read-only " +
       "properties may be sent back unchanged; a different value is a 400. Omitted properties keep their value.",
-    examples: [{ expirationDate: "2027-06-30T00:00:00Z", customerId: 1002 }],
+    examples: [{ expirationDate: "2027-06-30T00:00:00Z", customerId: 4 }],
   },
 );
 

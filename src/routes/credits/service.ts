@@ -3,6 +3,7 @@ import type { TenantDb } from "../../db/tenant-scope.js";
 import { Errors } from "../../errors.js";
 import type { Credit, CreditAuditEntry, CreditTransaction, Prisma } from "../../generated/prisma/client.js";
 import { isUniqueViolation, TRANSACTION_OPTIONS, type TenantTx } from "../../http/idempotency.js";
+import type { LedgerWrite } from "../../ledger/writes.js";
 import { AmountError, type Decimal, parseAmount, toDecimal, toKiboAmount } from "../../money/index.js";
 import { toDate } from "../../query/filter/coerce.js";
 import { compileFilter, parseFilter, parseSortBy, resolvePaging, type FieldSpecMap, type PagingInput } from "../../query/index.js";
@@ -114,9 +115,15 @@ function ownedBy(caller: Caller): { customerId?: number } {
 
 /**
  * Creates a credit inside `tx` (the idempotency transaction): the credit, its opening ledger row when the initial
- * balance is positive, and a Created audit entry.
+ * balance is positive (noted in `written`), and a Created audit entry.
  */
-export async function addCredit(tx: TenantTx, caller: Caller, input: NewCreditInput, now: Date): Promise<Credit> {
+export async function addCredit(
+  tx: TenantTx,
+  caller: Caller,
+  input: NewCreditInput,
+  now: Date,
+  written: LedgerWrite[],
+): Promise<Credit> {
   const creditType = input.creditType;
   if (input.creditTypeId !== undefined && input.creditTypeId !== null && input.creditTypeId !== creditTypeId(creditType)) {
     throw invalid("creditTypeId", `creditTypeId ${input.creditTypeId} does not match creditType ${creditType} (${creditTypeId(creditType)}).`);
@@ -140,8 +147,9 @@ export async function addCredit(tx: TenantTx, caller: Caller, input: NewCreditIn
   const actor = actorName(caller);
   const tenantId = caller.tenantId;
   const amount = initialBalance.toFixed();
+  let credit: Credit;
   try {
-    return await tx.credit.create({
+    credit = await tx.credit.create({
       data: {
         tenantId,
         code,
@@ -188,6 +196,8 @@ export async function addCredit(tx: TenantTx, caller: Caller, input: NewCreditIn
     if (isUniqueViolation(error)) throw duplicateCode(code);
     throw error;
   }
+  if (!initialBalance.isZero()) written.push({ type: "Credit", action: "Created" });
+  return credit;
 }
 
 async function unusedCode(tx: TenantTx, creditType: CreditTypeName): Promise<string> {
@@ -431,7 +441,7 @@ export async function resendCreditCreatedEmail(db: TenantDb, caller: Caller, cod
 /**
  * Applies a Credit or Debit inside `tx` (the idempotency transaction). The credit row is locked first, so
  * concurrent debits queue on it: each sees the balance the previous one left, none overdraws, none is lost. The
- * ledger row, the new balance and the audit entry commit together.
+ * ledger row (noted in `written`), the new balance and the audit entry commit together.
  */
 export async function addTransaction(
   tx: TenantTx,
@@ -439,6 +449,7 @@ export async function addTransaction(
   code: string,
   input: NewTransactionInput,
   now: Date,
+  written: LedgerWrite[],
 ): Promise<CreditTransaction> {
   const size = reportable("impactAmount", readAmount("impactAmount", input.impactAmount));
   if (input.data !== undefined && JSON.stringify(input.data).includes("\\u0000")) {
@@ -499,6 +510,7 @@ export async function addTransaction(
       createdAt: now,
     },
   });
+  written.push({ type: row.transactionType, action: row.action });
   const order = input.orderId ? `; order ${input.orderId}` : "";
   const currency = credit.currencyCode;
   await tx.creditAuditEntry.create({

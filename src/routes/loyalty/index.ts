@@ -81,6 +81,8 @@ const loyaltyRoutes: FastifyPluginAsyncTypebox<LoyaltyRoutesOptions> = async (ap
         summary: "Loyalty API (query string): customers_balances report",
         description: REPORT_DESCRIPTION,
         tags,
+        // The key may also come as the user_password parameter, which OpenAPI cannot name as a scheme: hence `{}`.
+        security: [{ loyaltyApiKey: [] }, {}],
         headers: ApiKeyHeader,
         querystring: ReportParams,
         response: reportResponses(),
@@ -98,6 +100,8 @@ const loyaltyRoutes: FastifyPluginAsyncTypebox<LoyaltyRoutesOptions> = async (ap
         summary: "Loyalty API (form post): customers_balances report",
         description: REPORT_DESCRIPTION,
         tags,
+        // The key may also come as the user_password parameter, which OpenAPI cannot name as a scheme: hence `{}`.
+        security: [{ loyaltyApiKey: [] }, {}],
         headers: ApiKeyHeader,
         consumes: ["application/x-www-form-urlencoded", "multipart/form-data"],
         body: ReportParams,

@@ -117,7 +117,42 @@ const CustomerBalance = Type.Object(
 
 export const CustomerBalancesReport = Type.Object(
   { status: Type.Literal("success"), customer: Type.Array(CustomerBalance) },
-  { $id: "LoyaltyCustomerBalances", description: "The customers_balances report in JSON." },
+  {
+    $id: "LoyaltyCustomerBalances",
+    description: "The customers_balances report in JSON.",
+    // Jane Doe of the API documentation's example, as the demo data set answers it (campaign 123456789012).
+    examples: [
+      {
+        status: "success",
+        customer: [
+          {
+            card_number: "12345678",
+            code: "173648028775637382",
+            first_name: "Jane",
+            last_name: "Doe",
+            email: "jdoe@email.com",
+            phone: "555-5555",
+            address1: "123 Main St.",
+            address2: "Apt 3G",
+            city: "Anytown",
+            state: "ND",
+            zip: "12345",
+            country: "NZ",
+            custom1: "She likes cheese!",
+            custom_date: "1970-07-14",
+            customer_username: "jdoe123",
+            record_timestamp: "2011-05-07 14:38:59",
+            earned: "6021",
+            redeemed: "-6001",
+            balance: "20",
+            balance_equivalent: "0.02",
+            earned_equivalent: "6.02",
+            redeemed_equivalent: "-6",
+          },
+        ],
+      },
+    ],
+  },
 );
 
 export const LoyaltyApiError = Type.Object(
@@ -125,6 +160,7 @@ export const LoyaltyApiError = Type.Object(
   {
     $id: "LoyaltyApiError",
     description: 'A loyalty API error in JSON (XML: `<response status="error"><error>…</error></response>`).',
+    examples: [{ status: "error", error: "Campaign 1 was not found in this account." }],
   },
 );
 

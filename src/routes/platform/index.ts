@@ -35,6 +35,7 @@ const platformRoutes: FastifyPluginAsyncTypebox<PlatformRoutesOptions> = async (
           "Exchanges an application's client id and shared secret for a bearer token (JWT) carrying its tenant and behaviors. " +
           "Send the same body plus `refresh_token` to refresh; each refresh token works once.",
         tags: ["Authentication"],
+        security: [],
         body: AuthTicketRequest,
         response: { 200: Type.Ref("AuthTicket"), ...ErrorResponses(400, 401, 429) },
       },

@@ -19,7 +19,20 @@ export const AuthTicket = Type.Object(
     refresh_token_expires_in: Type.Integer(),
     scope: Type.String({ description: "The behaviors granted, space-separated." }),
   },
-  { $id: "AuthTicket" },
+  {
+    $id: "AuthTicket",
+    description: "Kibo's application auth ticket.",
+    examples: [
+      {
+        access_token: "eyJhbGciOiJIUzI1NiIsImtpZCI6ImRldi0xIiwidHlwIjoiSldUIn0.eyJ0aWQiOjI2NTA3fQ.c2lnbmF0dXJl",
+        token_type: "Bearer",
+        expires_in: 3600,
+        refresh_token: "4q9dT1vYx0cPj3mS8wLrGkB2nZ7aHfE5uQ6iKoVy",
+        refresh_token_expires_in: 2592000,
+        scope: "CreditRead CreditCreate CreditUpdate CreditDelete CreditMemoRead CreditMemoWrite BalanceRead LoyaltyReportRead",
+      },
+    ],
+  },
 );
 
 export const TenantParams = Type.Object({ tenantId: Type.Integer({ minimum: 1 }) });
@@ -40,5 +53,20 @@ export const Tenant = Type.Object(
       }),
     ),
   },
-  { $id: "Tenant" },
+  {
+    $id: "Tenant",
+    description: "A tenant and its sites (Kibo's Tenant).",
+    // Tenant 26507 of the demo data set, as test/integration/openapi-examples.test.ts checks.
+    examples: [
+      {
+        id: 26507,
+        name: "Great Widgets",
+        domain: "t26507.tally.localhost",
+        sites: [
+          { id: 41315, siteId: 41315, tenantId: 26507, name: "Great Widgets US", domain: "t26507.tally.localhost", currencyCode: "USD" },
+          { id: 41316, siteId: 41316, tenantId: 26507, name: "Great Widgets Canada", domain: "t26507.tally.localhost", currencyCode: "CAD" },
+        ],
+      },
+    ],
+  },
 );

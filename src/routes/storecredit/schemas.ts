@@ -18,18 +18,20 @@ export const StoreCreditBalance = Type.Object(
   {
     $id: "StoreCreditBalance",
     description: "A customer's store-credit balance in one website, in the website's base currency.",
-    examples: [{ customerId: 4, websiteId: 2, currencyCode: "CAD", amount: 300 }],
+    examples: [{ customerId: 4, websiteId: 2, currencyCode: "CAD", amount: 341.45 }],
   },
 );
 
+// Examples are the demo data set's (seeded on 2026-12-01), checked by test/integration/openapi-examples.test.ts:
+// customer 4 of Great Widgets on the Canadian website, as in Magento's storecredit.balance example.
 const historyExample = {
-  history_id: "12",
-  balance_id: "7",
-  updated_at: "2026-02-11 09:12:45",
-  action: "4",
-  balance_amount: "300.0000",
-  balance_delta: "90.0000",
-  additional_info: "Refund of credit memo #100000684 (order #100000744)",
+  history_id: "3",
+  balance_id: "1",
+  updated_at: "2026-09-02 00:00:00",
+  action: "1",
+  balance_amount: "367.1600",
+  balance_delta: "20.0000",
+  additional_info: "Goodwill for a late delivery",
   is_customer_notified: "0",
   customer_id: "4",
   website_id: "2",
@@ -114,8 +116,8 @@ export const HistoryQuery = Type.Object({
       pattern: NO_NUL,
       description:
         "`field [asc|desc]`, comma-separated; ascending by default, ties broken by history_id. Default: newest first " +
-        `(\`updated_at desc\`, then history_id descending). Sortable fields: ${describeFields(HISTORY_FIELDS)}.`,
-      examples: ["updated_at asc", "balance_delta desc"],
+        `(\`updated_at desc\`, then history_id descending). Sortable fields: ${describeFields(HISTORY_FIELDS)}. ` +
+        "Examples: `updated_at asc`; `balance_delta desc`.",
     }),
   ),
   filter: Type.Optional(

@@ -1,0 +1,101 @@
+import swagger from "@fastify/swagger";
+import type { FastifyInstance, RouteOptions } from "fastify";
+import fp from "fastify-plugin";
+import Type from "typebox";
+import { ErrorBodySchema, STATUS_DESCRIPTIONS } from "../http/schemas.js";
+
+const TAGS = [
+  { name: "Authentication", description: "Application tokens (Kibo's auth tickets) and the caller's tenant." },
+  {
+    name: "Credits",
+    description:
+      "Kibo's Customer Credits API: store credits, gift cards and custom credits, their ledger transactions and audit trail.",
+  },
+  { name: "Store credit", description: "A customer's store-credit balance per website and its history (Magento's storecredit.*)." },
+  { name: "Credit memos", description: "Refunds on orders (Magento's order_creditmemo.*); refunds to store credit move money into the ledger." },
+  { name: "Loyalty", description: "The loyalty API's customers_balances report, per campaign or across a coalition." },
+  { name: "Operations", description: "Liveness and readiness probes." },
+];
+
+type ResponseMap = Record<string, unknown>;
+
+/**
+ * Builds the OpenAPI 3.1 document from the route schemas, and completes every API route's responses with the
+ * failures any request can meet (bad token, rate limit, oversized or unreadable body, unexpected error, database
+ * outage), so a generated client knows every status it may see. The test suite's response check holds the server to it.
+ */
+export default fp(
+  async function openApiPlugin(app: FastifyInstance) {
+    app.addSchema(ErrorBodySchema);
+    app.addHook("onRoute", (route) => {
+      if (route.url.startsWith("/api") && route.method !== "HEAD") documentCommonFailures(route);
+    });
+    await app.register(swagger, {
+      // Shared schemas become components named by their $id (ErrorBody, CustomerCredit, …) rather than def-N.
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json["$id"] ?? `def-${i}`) },
+      openapi: {
+        openapi: "3.1.0",
+        info: {
+          title: "Tally",
+          version: "1.0.0",
+          description:
+            "Store credit, gift cards, credit memos and loyalty balances behind Kibo- and Magento-compatible APIs. " +
+            "Errors answer Kibo's error body (`ErrorBody`), except the loyalty API, which answers in its own format.",
+        },
+        // Relative, so the interactive docs and generated clients call the server that serves the document.
+        servers: [{ url: "/", description: "The Tally instance serving this document" }],
+        tags: TAGS,
+        components: {
+          securitySchemes: {
+            bearerAuth: {
+              type: "http",
+              scheme: "bearer",
+              bearerFormat: "JWT",
+              description:
+                "An application access token from POST /api/platform/applications/authtickets/oauth, or a shopper token signed by the storefront.",
+            },
+            loyaltyApiKey: {
+              type: "apiKey",
+              in: "header",
+              name: "api_access_key",
+              description:
+                "The loyalty API user's key. Alternatively send it as the `user_password` parameter; `user_id` and `account_id` are always parameters.",
+            },
+          },
+        },
+      },
+    });
+  },
+  { name: "openapi" },
+);
+
+function documentCommonFailures(route: RouteOptions): void {
+  const schema = route.schema as { response?: ResponseMap; body?: unknown; hide?: boolean } | undefined;
+  if (!schema?.response || schema.hide) return;
+  const responses = schema.response;
+  // A route that answers its own error format (the loyalty API) keeps it for these failures too.
+  const clientError = responses["400"] ?? responses["401"];
+  const serverError = responses["500"] ?? clientError;
+  const add = (status: number, like: unknown) => {
+    if (String(status) in responses || status in responses) return;
+    responses[status] = withDescription(like, STATUS_DESCRIPTIONS[status] ?? "Error");
+  };
+  add(400, clientError);
+  // Routes behind a token: a missing or bad token, or one without the route's behaviors.
+  if (route.config?.auth) {
+    add(401, clientError);
+    add(403, clientError);
+  }
+  if (schema.body) {
+    add(413, clientError);
+    add(415, clientError);
+  }
+  add(429, clientError);
+  add(500, serverError);
+  add(503, serverError);
+}
+
+function withDescription(like: unknown, description: string): unknown {
+  if (like && typeof like === "object") return { ...like, description };
+  return Type.Ref("ErrorBody", { description });
+}
