@@ -1,5 +1,5 @@
 import Type from "typebox";
-import { ERROR_STATUS, type ErrorCode } from "../errors.js";
+import { ApiError, ERROR_STATUS, type ErrorCode, Errors } from "../errors.js";
 
 /** Kibo's error body: every 4xx and 5xx answers with it. */
 export const ErrorBodySchema = Type.Object(
@@ -19,20 +19,6 @@ export const ErrorBodySchema = Type.Object(
   {
     $id: "ErrorBody",
     description: "Kibo's error body.",
-    examples: [
-      {
-        message: "Expected a value at position 18, found the end of the filter",
-        errorCode: "MISSING_OR_INVALID_PARAMETER",
-        applicationName: "Tally",
-        additionalErrorData: [
-          { name: "parameter", value: "filter" },
-          { name: "position", value: 18 },
-          { name: "length", value: 0 },
-          { name: "reason", value: "UNEXPECTED_TOKEN" },
-        ],
-        items: [],
-      },
-    ],
   },
 );
 
@@ -50,9 +36,47 @@ export const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
   503: "Database unavailable (SYSTEM_MAINTENANCE)",
 };
 
+// What each status looks like, built by the same factories the services throw with. Routes share these, so the
+// 404 and 409 examples name a credit (the demo credit of the other examples) even on a credit memo route.
+const DEMO_CREDIT = "SC-RRMXXTEMAMVDXQET";
+const STATUS_EXAMPLES: Readonly<Record<number, ApiError>> = {
+  400: Errors.invalidParameter("Expected a value at position 18, found the end of the filter", {
+    parameter: "filter",
+    position: 18,
+    length: 0,
+    reason: "UNEXPECTED_TOKEN",
+  }),
+  401: Errors.unauthorized(),
+  403: Errors.forbidden("The token lacks the required behavior CreditRead."),
+  404: Errors.notFound(`Credit ${DEMO_CREDIT} was not found.`, { code: DEMO_CREDIT }),
+  409: Errors.conflict(`Store credit ${DEMO_CREDIT} has 274.50 CAD left; cannot debit 500.00.`, {
+    code: DEMO_CREDIT,
+    currentBalance: "274.50",
+    requested: "500.00",
+  }),
+  413: new ApiError("MISSING_OR_INVALID_PARAMETER", "Request body is too large", [], 413),
+  415: new ApiError("MISSING_OR_INVALID_PARAMETER", "Unsupported Media Type: text/plain", [], 415),
+  429: Errors.tooManyRequests("Too many requests; retry in 42 seconds."),
+  500: Errors.unexpected(),
+  503: Errors.maintenance(),
+};
+
+/** An error status's response: the shared error body, with that status's meaning and an example. */
+export interface ErrorResponse {
+  description: string;
+  content: { "application/json": { schema: ReturnType<typeof Type.Ref>; example?: unknown } };
+}
+
+/** The response of one error status (a content map, so the example stays beside the shared schema's reference). */
+export function errorResponse(status: number): ErrorResponse {
+  const example = STATUS_EXAMPLES[status];
+  return {
+    description: STATUS_DESCRIPTIONS[status] ?? "Error",
+    content: { "application/json": { schema: Type.Ref("ErrorBody"), ...(example ? { example: example.toBody() } : {}) } },
+  };
+}
+
 /** Response schemas for the given error statuses, each a reference to the shared error body. */
-export function ErrorResponses(...statuses: number[]): Record<number, ReturnType<typeof Type.Ref>> {
-  return Object.fromEntries(
-    statuses.map((status) => [status, Type.Ref("ErrorBody", { description: STATUS_DESCRIPTIONS[status] })]),
-  );
+export function ErrorResponses(...statuses: number[]): Record<number, ErrorResponse> {
+  return Object.fromEntries(statuses.map((status) => [status, errorResponse(status)]));
 }

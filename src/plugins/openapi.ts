@@ -1,8 +1,7 @@
 import swagger from "@fastify/swagger";
 import type { FastifyInstance, RouteOptions } from "fastify";
 import fp from "fastify-plugin";
-import Type from "typebox";
-import { ErrorBodySchema, STATUS_DESCRIPTIONS } from "../http/schemas.js";
+import { ErrorBodySchema, errorResponse, STATUS_DESCRIPTIONS } from "../http/schemas.js";
 
 const TAGS = [
   { name: "Authentication", description: "Application tokens (Kibo's auth tickets) and the caller's tenant." },
@@ -74,28 +73,29 @@ function documentCommonFailures(route: RouteOptions): void {
   if (!schema?.response || schema.hide) return;
   const responses = schema.response;
   // A route that answers its own error format (the loyalty API) keeps it for these failures too.
-  const clientError = responses["400"] ?? responses["401"];
-  const serverError = responses["500"] ?? clientError;
-  const add = (status: number, like: unknown) => {
-    if (String(status) in responses || status in responses) return;
-    responses[status] = withDescription(like, STATUS_DESCRIPTIONS[status] ?? "Error");
+  const ownFormat = [responses["400"], responses["401"]].find((response) => response && !isKiboError(response));
+  const add = (status: number) => {
+    if (String(status) in responses) return;
+    responses[status] = ownFormat
+      ? { ...(ownFormat as object), description: STATUS_DESCRIPTIONS[status] ?? "Error" }
+      : errorResponse(status);
   };
-  add(400, clientError);
+  add(400);
   // Routes behind a token: a missing or bad token, or one without the route's behaviors.
   if (route.config?.auth) {
-    add(401, clientError);
-    add(403, clientError);
+    add(401);
+    add(403);
   }
   if (schema.body) {
-    add(413, clientError);
-    add(415, clientError);
+    add(413);
+    add(415);
   }
-  add(429, clientError);
-  add(500, serverError);
-  add(503, serverError);
+  add(429);
+  add(500);
+  add(503);
 }
 
-function withDescription(like: unknown, description: string): unknown {
-  if (like && typeof like === "object") return { ...like, description };
-  return Type.Ref("ErrorBody", { description });
+function isKiboError(response: unknown): boolean {
+  const schema = (response as { content?: Record<string, { schema?: { $ref?: unknown } }> }).content?.["application/json"]?.schema;
+  return schema?.$ref === "ErrorBody";
 }
