@@ -9,6 +9,7 @@ import databasePlugin from "./plugins/database.js";
 import authPlugin from "./plugins/auth.js";
 import docsPlugin from "./plugins/docs.js";
 import errorHandler from "./plugins/error-handler.js";
+import idempotencyPurgePlugin from "./plugins/idempotency-purge.js";
 import metricsPlugin from "./plugins/metrics.js";
 import openApiPlugin from "./plugins/openapi.js";
 import rateLimitPlugin from "./plugins/rate-limit.js";
@@ -71,6 +72,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(openApiPlugin);
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase });
+  app.decorate("idempotencyKeyTtlHours", config.IDEMPOTENCY_KEY_TTL_HOURS);
+  if (config.IDEMPOTENCY_PURGE_INTERVAL_MINUTES > 0) {
+    await app.register(idempotencyPurgePlugin, {
+      ttlHours: config.IDEMPOTENCY_KEY_TTL_HOURS,
+      intervalMs: config.IDEMPOTENCY_PURGE_INTERVAL_MINUTES * 60_000,
+    });
+  }
   await app.register(errorHandler);
   // After the error handler, which /metrics answers its 401 with; before every route, since only later ones are measured.
   await app.register(metricsPlugin, { config });

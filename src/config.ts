@@ -57,6 +57,10 @@ export const ConfigSchema = Type.Object({
   METRICS_HOST: Type.Optional(Type.String({ minLength: 1 })),
   /** Serve Swagger UI at /docs (default: on, except in production). */
   DOCS_ENABLED: Type.Optional(Type.Boolean()),
+  /** Hours an Idempotency-Key is remembered; a retry with it after that is a new request. */
+  IDEMPOTENCY_KEY_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 8_760, default: 24 }),
+  /** Minutes between purges of expired idempotency keys in each process; 0 = off (cron runs db:purge-idempotency). */
+  IDEMPOTENCY_PURGE_INTERVAL_MINUTES: Type.Integer({ minimum: 0, maximum: 1_440, default: 60 }),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;

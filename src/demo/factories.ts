@@ -19,9 +19,11 @@ import type {
   Website,
 } from "../generated/prisma/client.js";
 import { hashSecret } from "../auth/secrets.js";
+import { computeCreditmemo } from "../routes/creditmemos/arithmetic.js";
+import { moveOrderRefunds } from "../routes/creditmemos/order-refunds.js";
 import { buildLedger, type LedgerMove, type MoneyInput, toDecimal } from "./ledger.js";
+import { orderTotals } from "./order-totals.js";
 import { createRandom } from "./random.js";
-import { computeCreditmemo, orderTotals } from "./sales.js";
 
 /** What every factory writes with: the application's client or an interactive transaction. */
 export type Db = Prisma.TransactionClient | PrismaClient;
@@ -398,7 +400,7 @@ export function createCreditmemo(db: Db, overrides: CreditmemoOverrides = {}): P
       },
       include: { items: { orderBy: { item_id: "asc" } }, comments: { orderBy: { comment_id: "asc" } } },
     });
-    if (memo.state !== 3) await applyRefundToOrder(tx, order.id, memo);
+    if (memo.state !== 3) await moveOrderRefunds(tx, order.id, memo, "increment");
     return memo;
   });
 }
@@ -409,28 +411,6 @@ async function nextCreditmemoIncrementId(tx: Prisma.TransactionClient, storeRef:
     data: { lastCreditmemoNumber: { increment: 1 } },
   });
   return `${store.incrementPrefix}${String(store.lastCreditmemoNumber).padStart(8, "0")}`;
-}
-
-async function applyRefundToOrder(
-  tx: Prisma.TransactionClient,
-  orderRef: number,
-  memo: CreditmemoWithChildren,
-): Promise<void> {
-  for (const item of memo.items) {
-    await tx.orderItem.update({
-      where: { orderRef_itemId: { orderRef, itemId: item.order_item_id } },
-      data: { qtyRefunded: { increment: item.qty } },
-    });
-  }
-  await tx.order.update({
-    where: { id: orderRef },
-    data: {
-      totalRefunded: { increment: memo.grand_total },
-      baseTotalRefunded: { increment: memo.base_grand_total },
-      shippingRefunded: { increment: memo.shipping_amount },
-      baseShippingRefunded: { increment: memo.base_shipping_amount },
-    },
-  });
 }
 
 export type LoyaltyAccountOverrides = Partial<Prisma.LoyaltyAccountCreateManyInput>;

@@ -1,10 +1,10 @@
 import { Decimal } from "decimal.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { computeCreditmemo, type CreditmemoCalculation } from "../routes/creditmemos/arithmetic.js";
 import type { IdSequence } from "./bulk.js";
 import { type DatedMove, type DraftCredit, lastActivity, MAX_MOVES } from "./generate-credits.js";
 import { type DraftOrder, refundableItem } from "./generate-orders.js";
 import { addDays, type Random } from "./random.js";
-import { computeCreditmemo, type CreditmemoCalculation } from "./sales.js";
 
 export interface CreditmemoRows {
   creditmemos: Prisma.CreditmemoCreateManyInput[];

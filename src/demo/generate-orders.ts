@@ -1,10 +1,11 @@
 import { Decimal } from "decimal.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import type { RefundableItem } from "../routes/creditmemos/arithmetic.js";
 import type { IdSequence } from "./bulk.js";
 import type { DemoTenant, DemoWebsite } from "./demo-tenants.js";
 import type { CustomerRow } from "./generate-customers.js";
+import { orderTotals } from "./order-totals.js";
 import { addDays, formatCents, type Random, scaleCents } from "./random.js";
-import { orderTotals, type RefundableItem } from "./sales.js";
 
 /** An order item being generated; qtyRefunded grows as credit memos (not canceled) are added. */
 export interface DraftOrderItem {

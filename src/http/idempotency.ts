@@ -35,6 +35,8 @@ export interface IdempotencyRequest {
   operation: string;
   /** Everything that makes the request what it is (params, query, body); a retry must send the same. */
   request: unknown;
+  /** IDEMPOTENCY_KEY_TTL_HOURS: a stored key older than this is forgotten. */
+  ttlHours: number;
 }
 
 /** Thrown inside the transaction when a concurrent twin already stored the key, so the transaction rolls back. */
@@ -46,7 +48,8 @@ class KeyTaken extends Error {}
  * with another request is a 409. The key row is inserted before the effect runs: a concurrent twin blocks on the
  * unique index (tenant, actor, key) until the first commits, then fails, rolls back and replays the stored answer —
  * so the effect applies once however many twins race. Errors are not stored: nothing was applied, so a retry runs
- * again.
+ * again. A key older than `request.ttlHours` is forgotten, whether or not the purge has removed
+ * its row yet: the request is new.
  */
 export async function withIdempotency(
   db: TenantDb,
@@ -58,12 +61,16 @@ export async function withIdempotency(
     return { ...(await db.$transaction((tx) => effect(tx), TRANSACTION_OPTIONS)), replayed: false };
   }
   const requestHash = hashRequest(request.operation, request.request);
+  const liveSince = idempotencyKeyCutoff(request.ttlHours);
   const earlier = await findStored(db, request.actor, key);
-  if (earlier) return replay(earlier, requestHash, key);
+  if (earlier && earlier.createdAt >= liveSince) return replay(earlier, requestHash, key);
 
   const identity = { tenantId: request.tenantId, actor: request.actor, key };
   try {
     return await db.$transaction(async (tx) => {
+      // The expired row still holds the key in the unique index; a twin doing the same waits here, finds it gone and
+      // then meets this request's row.
+      if (earlier) await tx.idempotencyKey.deleteMany({ where: { actor: request.actor, key, createdAt: { lt: liveSince } } });
       try {
         await tx.idempotencyKey.create({
           data: { ...identity, operation: request.operation, requestHash, statusCode: 0, responseBody: {} },
@@ -91,13 +98,19 @@ interface StoredKey {
   operation: string;
   statusCode: number;
   responseBody: unknown;
+  createdAt: Date;
 }
 
 function findStored(db: TenantDb, actor: string, key: string): Promise<StoredKey | null> {
   return db.idempotencyKey.findFirst({
     where: { actor, key },
-    select: { requestHash: true, operation: true, statusCode: true, responseBody: true },
+    select: { requestHash: true, operation: true, statusCode: true, responseBody: true, createdAt: true },
   });
+}
+
+/** The creation time before which an idempotency key has expired. */
+export function idempotencyKeyCutoff(ttlHours: number): Date {
+  return new Date(Date.now() - ttlHours * 3_600_000);
 }
 
 function replay(stored: StoredKey, requestHash: string, key: string): IdempotentResult {

@@ -7,9 +7,19 @@ import { loggerOptions } from "../../src/logger.js";
 import { TEST_KEYS } from "./auth.js";
 import { checkResponsesAgainstOpenApi } from "./openapi-conformance.js";
 
-/** Configuration for tests: defaults plus whatever a test overrides; never the developer's environment. */
+/**
+ * Configuration for tests: defaults plus whatever a test overrides; never the developer's environment. No background
+ * idempotency purge unless a test asks for one: it would run queries of its own in the middle of other tests.
+ */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", EMBEDDED_DATA_DIR: "memory://", ...TEST_KEYS, ...env });
+  return loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    EMBEDDED_DATA_DIR: "memory://",
+    IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0",
+    ...TEST_KEYS,
+    ...env,
+  });
 }
 
 /** Builds the app on a test-owned database with logging off; every response is checked against the OpenAPI document. */

@@ -27,8 +27,8 @@ function effect(payload: Record<string, unknown>) {
   };
 }
 
-function requestWith(key: string | undefined, body: unknown = { amount: 5 }, actor = "app-1"): IdempotencyRequest {
-  return { tenantId, actor, key, operation: "POST /test", request: { body } };
+function requestWith(key: string | undefined, body: unknown = { amount: 5 }, actor = "app-1", ttlHours = 24): IdempotencyRequest {
+  return { tenantId, actor, key, operation: "POST /test", request: { body }, ttlHours };
 }
 
 const runs = () => db.notificationOutbox.count({ where: { topic: "test.effect" } });
@@ -99,4 +99,62 @@ test("request hashes ignore property order but not values", () => {
   expect(hashRequest("op", { a: 1 })).not.toBe(hashRequest("op", { a: 2 }));
   expect(hashRequest("op", { a: 1 })).not.toBe(hashRequest("op2", { a: 1 }));
   expect(hashRequest("op", { a: 1, b: undefined })).toBe(hashRequest("op", { a: 1 }));
+});
+
+describe("a key older than the request's TTL is forgotten", () => {
+  const HOUR = 3_600_000;
+  /** A request whose deployment remembers keys for 2 hours. */
+  const expiring = (key: string, body?: unknown) => requestWith(key, body, "app-1", 2);
+
+  /** Moves the key's creation `hours` into the past, as if it had been stored then. */
+  async function age(key: string, hours: number) {
+    await db.idempotencyKey.updateMany({ where: { key }, data: { createdAt: new Date(Date.now() - hours * HOUR) } });
+  }
+
+  test("a retry after the TTL runs the effect again, and the new answer is what later retries replay", async () => {
+    const first = await withIdempotency(db, expiring("k-old"), effect({ n: 1 }));
+    await age("k-old", 2.1);
+    const late = await withIdempotency(db, expiring("k-old"), effect({ n: 2 }));
+    expect(late).toEqual({ statusCode: 201, body: { id: expect.any(Number), payload: { n: 2 } }, replayed: false });
+    expect(late.body).not.toEqual(first.body);
+    expect(await runs()).toBe(2);
+    const again = await withIdempotency(db, expiring("k-old"), effect({ n: 3 }));
+    expect(again).toEqual({ ...late, replayed: true });
+    expect(await db.idempotencyKey.count()).toBe(1);
+  });
+
+  test("a retry within the TTL still replays", async () => {
+    const first = await withIdempotency(db, expiring("k-young"), effect({ n: 1 }));
+    await age("k-young", 1.9);
+    expect(await withIdempotency(db, expiring("k-young"), effect({ n: 2 }))).toEqual({ ...first, replayed: true });
+    expect(await runs()).toBe(1);
+  });
+
+  test("the TTL is the request's: with 24 hours a key of 2.1 hours still replays", async () => {
+    const first = await withIdempotency(db, requestWith("k-default"), effect({ n: 1 }));
+    await age("k-default", 2.1);
+    expect(await withIdempotency(db, requestWith("k-default"), effect({ n: 2 }))).toEqual({ ...first, replayed: true });
+    await age("k-default", 24.1);
+    expect((await withIdempotency(db, requestWith("k-default"), effect({ n: 3 }))).replayed).toBe(false);
+    expect(await runs()).toBe(2);
+  });
+
+  test("an expired key with another request is a new request, not a 409", async () => {
+    await withIdempotency(db, expiring("k-reused", { amount: 5 }), effect({ n: 1 }));
+    await age("k-reused", 3);
+    const reused = await withIdempotency(db, expiring("k-reused", { amount: 6 }), effect({ n: 2 }));
+    expect(reused.replayed).toBe(false);
+    expect(await runs()).toBe(2);
+  });
+
+  test("concurrent retries with an expired key apply the effect once more and all answer the same", async () => {
+    await withIdempotency(db, expiring("k-old-race"), effect({ n: 1 }));
+    await age("k-old-race", 3);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => withIdempotency(db, expiring("k-old-race"), effect({ n: 2 }))),
+    );
+    expect(await runs()).toBe(2);
+    expect(new Set(results.map((result) => JSON.stringify(result.body))).size).toBe(1);
+    expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+  });
 });

@@ -56,3 +56,14 @@ test("an empty variable counts as unset", () => {
   expect(config.PORT).toBe(3000);
   expect(config.DATABASE_URL).toBeUndefined();
 });
+
+test("idempotency keys are kept 24 hours and purged hourly unless configured; the TTL is at least an hour", () => {
+  expect(loadConfig({})).toMatchObject({ IDEMPOTENCY_KEY_TTL_HOURS: 24, IDEMPOTENCY_PURGE_INTERVAL_MINUTES: 60 });
+  expect(loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: "72", IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0" })).toMatchObject({
+    IDEMPOTENCY_KEY_TTL_HOURS: 72,
+    IDEMPOTENCY_PURGE_INTERVAL_MINUTES: 0,
+  });
+  expect(() => loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: "0" })).toThrow(/IDEMPOTENCY_KEY_TTL_HOURS="0": must be >= 1/);
+  expect(() => loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: "day" })).toThrow(/IDEMPOTENCY_KEY_TTL_HOURS="day": must be integer/);
+  expect(() => loadConfig({ IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "-1" })).toThrow(/IDEMPOTENCY_PURGE_INTERVAL_MINUTES="-1"/);
+});

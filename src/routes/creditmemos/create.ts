@@ -1,12 +1,13 @@
 import { actorName, type Caller } from "../../auth/caller.js";
-import { computeCreditmemo, type CreditmemoCalculation } from "../../demo/sales.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { TenantTx } from "../../http/idempotency.js";
 import { refundToStoreCredit } from "../../ledger/refund.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
 import { AmountError, Decimal, parseAmount, toDecimal } from "../../money/index.js";
+import { cents, computeCreditmemo, type CreditmemoCalculation } from "./arithmetic.js";
 import { MemoFaults } from "./faults.js";
 import { CREDITMEMO_STATE, type CreditmemoRecord } from "./magento.js";
+import { moveOrderRefunds } from "./order-refunds.js";
 import type { NewCreditmemoInput } from "./schemas.js";
 import { getCreditmemo, queueCreditmemoEmail } from "./service.js";
 
@@ -95,21 +96,7 @@ export async function createCreditmemo(
     select: { creditmemo_id: true, order_ref: true },
   });
 
-  for (const line of calculation.items) {
-    await tx.orderItem.updateMany({
-      where: { orderRef: order.id, itemId: line.order_item_id },
-      data: { qtyRefunded: { increment: line.qty } },
-    });
-  }
-  await tx.order.update({
-    where: { id: order.id },
-    data: {
-      totalRefunded: { increment: calculation.totals.grand_total },
-      baseTotalRefunded: { increment: calculation.totals.base_grand_total },
-      shippingRefunded: { increment: calculation.totals.shipping_amount },
-      baseShippingRefunded: { increment: calculation.totals.base_shipping_amount },
-    },
-  });
+  await moveOrderRefunds(tx, order.id, { ...calculation.totals, items: calculation.items }, "increment");
   if (storeCredit.gt(0) && order.customerId !== null) {
     await refundToStoreCredit(tx, {
       tenantId: caller.tenantId,
@@ -245,5 +232,4 @@ function optionalMoney(parameter: string, value: number | string | null | undefi
   return value === undefined || value === null ? null : readDecimal(parameter, value, 2);
 }
 
-const cents = (value: Decimal): Decimal => value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 const money = (value: Decimal): string => value.toFixed(2);

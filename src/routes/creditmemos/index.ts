@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply, FastifyRequest } from "fastify";
 import Type from "typebox";
-import { actorName, type RouteAuth } from "../../auth/caller.js";
-import { withIdempotency, type IdempotentResult } from "../../http/idempotency.js";
+import type { RouteAuth } from "../../auth/caller.js";
+import { withIdempotency } from "../../http/idempotency.js";
+import { idempotencyRequest, sendIdempotent, type IdempotencyScope } from "../../http/idempotent-route.js";
 import { ErrorResponses } from "../../http/schemas.js";
 import { toCollection } from "../../query/index.js";
 import { createCreditmemo } from "./create.js";
@@ -24,6 +24,9 @@ import { addCreditmemoComment, cancelCreditmemo, getCreditmemo, listCreditmemos 
 const ORDERS = "/api/commerce/orders";
 const MEMOS = `${ORDERS}/creditmemos`;
 const TAGS = ["Credit memos"];
+
+// These routes take no query string; leaving it out keeps the request hashes of keys already stored unchanged.
+const IDEMPOTENCY: IdempotencyScope = { query: false };
 
 const READ: RouteAuth = { behaviors: ["CreditMemoRead"] };
 const WRITE: RouteAuth = { behaviors: ["CreditMemoWrite"] };
@@ -115,12 +118,12 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { caller } = request;
       const result = await app.ledgerMetrics.countCommitted((written) =>
-        withIdempotency(request.tenantDb, idempotency(request), async (tx) => {
+        withIdempotency(request.tenantDb, idempotencyRequest(request, IDEMPOTENCY), async (tx) => {
           const memo = await createCreditmemo(tx, caller, request.params.orderIncrementId, request.body, new Date(), written);
           return { statusCode: 201, body: { increment_id: memo.increment_id, creditmemo: formatCreditmemo(memo) } };
         }),
       );
-      return send(reply, result);
+      return sendIdempotent(reply, result);
     },
   );
 
@@ -147,11 +150,11 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { caller } = request;
-      const result = await withIdempotency(request.tenantDb, idempotency(request), async (tx) => {
+      const result = await withIdempotency(request.tenantDb, idempotencyRequest(request, IDEMPOTENCY), async (tx) => {
         const memo = await addCreditmemoComment(tx, caller, request.params.creditmemoIncrementId, request.body, new Date());
         return { statusCode: 200, body: formatCreditmemo(memo) };
       });
-      return send(reply, result);
+      return sendIdempotent(reply, result);
     },
   );
 
@@ -214,22 +217,5 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
-
-/** What identifies a request for Idempotency-Key purposes: who sent it, to which route, with what. */
-function idempotency(request: FastifyRequest) {
-  const key = request.headers["idempotency-key"];
-  return {
-    tenantId: request.caller.tenantId,
-    actor: actorName(request.caller),
-    key: typeof key === "string" ? key : undefined,
-    operation: `${request.method} ${request.routeOptions.url ?? request.url}`,
-    request: { params: request.params, body: request.body },
-  };
-}
-
-function send(reply: FastifyReply, result: IdempotentResult) {
-  if (result.replayed) reply.header("idempotent-replayed", "true");
-  return reply.status(result.statusCode).send(result.body);
-}
 
 export default creditmemoRoutes;

@@ -1,5 +1,7 @@
 import Type, { type Static, type TSchema } from "typebox";
 import { creditmemoExample } from "../../demo/examples.js";
+import { idempotencyHeaders } from "../../http/idempotent-route.js";
+import { collection, listQuery } from "../../http/list-schemas.js";
 import { describeFields } from "../credits/fields.js";
 import { CREDITMEMO_FIELDS as FILTER_FIELDS } from "./fields.js";
 import {
@@ -92,20 +94,14 @@ export const CreditmemoListEntry = magentoObject(CREDITMEMO_FIELDS, {}, {
   examples: [exampleSummary],
 });
 
-export const CreditmemoCollection = Type.Object(
-  {
-    startIndex: Type.Integer({ description: "Zero-based offset of the first item." }),
-    pageSize: Type.Integer({ description: "The effective page size (requests above 200 are clamped)." }),
-    pageCount: Type.Integer({ description: "ceil(totalCount / pageSize); 0 when there are no items." }),
-    totalCount: Type.Integer({ description: "Credit memos matching the filter, over all pages." }),
-    items: Type.Array(Type.Ref("salesOrderCreditmemoListEntity")),
-  },
-  {
-    $id: "CreditmemoCollection",
-    description: "A page of credit memos.",
-    examples: [{ startIndex: 0, pageSize: 20, pageCount: 1, totalCount: 1, items: [exampleSummary] }],
-  },
-);
+export const CreditmemoCollection = collection({
+  $id: "CreditmemoCollection",
+  itemRef: "salesOrderCreditmemoListEntity",
+  description: "A page of credit memos.",
+  example: exampleSummary,
+  counted: "Credit memos",
+  optional: false,
+});
 
 export const CreatedCreditmemo = Type.Object(
   {
@@ -227,36 +223,19 @@ const LIST_FILTER_EXAMPLES = [
   "increment_id sw 1000006",
 ];
 
-export const CreditmemoListQuery = Type.Object({
-  startIndex: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: "Zero-based offset of the first item to return." })),
-  pageSize: Type.Optional(
-    Type.Integer({
-      minimum: 0,
-      default: 20,
-      description: "Items per page: default 20 (also for 0); values above 200 are clamped to 200 and the response echoes the effective size.",
-    }),
-  ),
-  sortBy: Type.Optional(
-    Type.String({
-      maxLength: 2000,
-      pattern: NO_NUL,
-      description:
-        "`field [asc|desc]`, comma-separated; ascending by default; ties are broken by creditmemo_id. Default: " +
-        `creditmemo_id. Sortable fields: ${describeFields(FILTER_FIELDS)}. Examples: \`created_at desc\`; ` +
-        "`grand_total desc, increment_id`.",
-    }),
-  ),
-  filter: Type.Optional(
-    Type.String({
-      maxLength: 2000,
-      pattern: NO_NUL,
-      description:
-        "The filter language of the Kibo credits list (`field op value` with `and`, `or`, parentheses; `eq ne gt ge lt le " +
-        "sw cont in`; dates ISO-8601). " +
-        `Filterable fields: ${describeFields(FILTER_FIELDS)}. Examples: ${LIST_FILTER_EXAMPLES.map((example) => `\`${example}\``).join("; ")}.`,
-      examples: LIST_FILTER_EXAMPLES,
-    }),
-  ),
+export const CreditmemoListQuery = listQuery({
+  sortBy: {
+    description: "`field [asc|desc]`, comma-separated; ascending by default; ties are broken by creditmemo_id. Default: creditmemo_id.",
+    fields: describeFields(FILTER_FIELDS),
+    examples: ["created_at desc", "grand_total desc, increment_id"],
+  },
+  filter: {
+    description:
+      "The filter language of the Kibo credits list (`field op value` with `and`, `or`, parentheses; `eq ne gt ge lt le " +
+      "sw cont in`; dates ISO-8601).",
+    fields: describeFields(FILTER_FIELDS),
+    examples: LIST_FILTER_EXAMPLES,
+  },
 });
 
 // Amounts are declared as strings: Magento clients send '15.0000', and a JSON number is turned into its shortest
@@ -439,19 +418,11 @@ export const OrderImportBody = Type.Object(
   },
 );
 
-export const IdempotencyHeaders = Type.Object({
-  "idempotency-key": Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 255,
-      description:
-        "Makes a retry safe: the first successful response to a key is stored, and a retry with the same key and request " +
-        "returns it (with `Idempotent-Replayed: true`) instead of refunding again. The same key with a different request " +
-        "is a 409. Failed requests are not stored and may be retried.",
-      examples: ["9f1c2b4e-5a77-4d0c-8a63-0d1c3f2b7e11"],
-    }),
-  ),
-});
+export const IdempotencyHeaders = idempotencyHeaders(
+  "Makes a retry safe: the first successful response to a key is stored, and a retry with the same key and request " +
+    "returns it (with `Idempotent-Replayed: true`) instead of refunding again. The same key with a different request " +
+    "is a 409. Failed requests are not stored and may be retried.",
+);
 
 export type NewCreditmemoInput = Static<typeof NewCreditmemoBody>;
 export type NewCommentInput = Static<typeof NewCommentBody>;

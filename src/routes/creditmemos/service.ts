@@ -11,6 +11,7 @@ import { INVALID_FILTER, MemoFaults, withFault } from "./faults.js";
 import { CREDITMEMO_FIELDS } from "./fields.js";
 import { listArgs, nestRelations, type ListArgs, type ListInput } from "./listing.js";
 import { CREDITMEMO_STATE, type CreditmemoRecord } from "./magento.js";
+import { moveOrderRefunds } from "./order-refunds.js";
 import type { NewCommentInput } from "./schemas.js";
 
 /** What a credit memo entity is read with: its order's increment id, its lines and comments in creation order. */
@@ -149,21 +150,7 @@ export function cancelCreditmemo(
     const memo = await tx.creditmemo.findFirstOrThrow({ where: { creditmemo_id: target.creditmemo_id }, include: MEMO_INCLUDE });
     if (memo.state !== CREDITMEMO_STATE.open) throw MemoFaults.statusNotChanged(incrementId, memo.state);
 
-    for (const item of memo.items) {
-      await tx.orderItem.updateMany({
-        where: { orderRef: memo.order_ref, itemId: item.order_item_id },
-        data: { qtyRefunded: { decrement: item.qty } },
-      });
-    }
-    await tx.order.update({
-      where: { id: memo.order_ref },
-      data: {
-        totalRefunded: { decrement: memo.grand_total },
-        baseTotalRefunded: { decrement: memo.base_grand_total },
-        shippingRefunded: { decrement: memo.shipping_amount },
-        baseShippingRefunded: { decrement: memo.base_shipping_amount },
-      },
-    });
+    await moveOrderRefunds(tx, memo.order_ref, memo, "decrement");
     const reversals = await revertStoreCreditRefunds(tx, {
       tenantId: caller.tenantId,
       actor: actorName(caller),

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply, FastifyRequest } from "fastify";
 import Type from "typebox";
-import { actorName, type RouteAuth } from "../../auth/caller.js";
+import type { RouteAuth } from "../../auth/caller.js";
 import { Errors } from "../../errors.js";
-import { withIdempotency, type IdempotentResult } from "../../http/idempotency.js";
+import { withIdempotency } from "../../http/idempotency.js";
+import { idempotencyRequest, sendIdempotent, type IdempotencyScope } from "../../http/idempotent-route.js";
 import { ErrorResponses } from "../../http/schemas.js";
 import { parseResponseFields, projectResponse, toCollection } from "../../query/index.js";
 import {
@@ -36,6 +36,9 @@ import {
 
 const BASE = "/api/commerce/customer/credits";
 const TAGS = ["Credits"];
+
+// responseFields shapes the stored answer, so a retry must repeat the query string as well.
+const IDEMPOTENCY: IdempotencyScope = { query: true };
 
 const READ: RouteAuth = { behaviors: ["CreditRead"], shoppers: true };
 const READ_APPS_ONLY: RouteAuth = { behaviors: ["CreditRead"] };
@@ -114,12 +117,12 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const fields = parseResponseFields(request.query.responseFields);
       const { caller } = request;
       const result = await app.ledgerMetrics.countCommitted((written) =>
-        withIdempotency(request.tenantDb, idempotency(request), async (tx) => ({
+        withIdempotency(request.tenantDb, idempotencyRequest(request, IDEMPOTENCY), async (tx) => ({
           statusCode: 200,
           body: projectResponse(serializeCredit(await addCredit(tx, caller, request.body, new Date(), written)), fields),
         })),
       );
-      return send(reply, result);
+      return sendIdempotent(reply, result);
     },
   );
 
@@ -274,12 +277,12 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const fields = parseResponseFields(request.query.responseFields);
       const { caller } = request;
       const result = await app.ledgerMetrics.countCommitted((written) =>
-        withIdempotency(request.tenantDb, idempotency(request), async (tx) => {
+        withIdempotency(request.tenantDb, idempotencyRequest(request, IDEMPOTENCY), async (tx) => {
           const row = await addTransaction(tx, caller, request.params.code, request.body, new Date(), written);
           return { statusCode: 200, body: projectResponse(serializeTransaction(row), fields) };
         }),
       );
-      return send(reply, result);
+      return sendIdempotent(reply, result);
     },
   );
 
@@ -306,22 +309,5 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
-
-/** What identifies a request for Idempotency-Key purposes: who sent it, to which route, with what. */
-function idempotency(request: FastifyRequest) {
-  const key = request.headers["idempotency-key"];
-  return {
-    tenantId: request.caller.tenantId,
-    actor: actorName(request.caller),
-    key: typeof key === "string" ? key : undefined,
-    operation: `${request.method} ${request.routeOptions.url ?? request.url}`,
-    request: { params: request.params, query: request.query, body: request.body },
-  };
-}
-
-function send(reply: FastifyReply, result: IdempotentResult) {
-  if (result.replayed) reply.header("idempotent-replayed", "true");
-  return reply.status(result.statusCode).send(result.body);
-}
 
 export default creditRoutes;

@@ -1,4 +1,6 @@
 import Type, { type Static, type TSchema } from "typebox";
+import { idempotencyHeaders } from "../../http/idempotent-route.js";
+import { collection, listQuery } from "../../http/list-schemas.js";
 import {
   ACTIVITY_TYPES,
   AUDIT_ENTRY_FIELDS,
@@ -91,7 +93,12 @@ export const CustomerCredit = Type.Object(
   },
 );
 
-export const CreditCollection = collection("CreditCollection", "CustomerCredit", "A page of credits.", creditExample);
+// Every property is optional because responseFields may leave any of them out.
+function pageOf($id: string, itemRef: string, description: string, example: unknown) {
+  return collection({ $id, itemRef, description, example, counted: "Items", optional: true });
+}
+
+export const CreditCollection = pageOf("CreditCollection", "CustomerCredit", "A page of credits.", creditExample);
 
 const transactionExample = {
   id: 2,
@@ -120,7 +127,7 @@ export const CreditTransaction = Type.Object(
   },
 );
 
-export const CreditTransactionCollection = collection(
+export const CreditTransactionCollection = pageOf(
   "CreditTransactionCollection",
   "CreditTransaction",
   "A page of a credit's transactions.",
@@ -146,29 +153,12 @@ export const CreditAuditEntry = Type.Object(
   { $id: "CreditAuditEntry", description: "What happened to a credit, by whom and when.", examples: [auditEntryExample] },
 );
 
-export const CreditAuditEntryCollection = collection(
+export const CreditAuditEntryCollection = pageOf(
   "CreditAuditEntryCollection",
   "CreditAuditEntry",
   "A page of a credit's audit entries.",
   auditEntryExample,
 );
-
-function collection(id: string, itemId: string, description: string, example: unknown) {
-  return Type.Object(
-    {
-      startIndex: Type.Optional(Type.Integer({ description: "Zero-based offset of the first item." })),
-      pageSize: Type.Optional(Type.Integer({ description: "The effective page size (requests above 200 are clamped)." })),
-      pageCount: Type.Optional(Type.Integer({ description: "ceil(totalCount / pageSize); 0 when there are no items." })),
-      totalCount: Type.Optional(Type.Integer({ description: "Items matching the filter, over all pages." })),
-      items: Type.Optional(Type.Array(Type.Ref(itemId))),
-    },
-    {
-      $id: id,
-      description,
-      examples: [{ startIndex: 0, pageSize: 20, pageCount: 1, totalCount: 1, items: [example] }],
-    },
-  );
-}
 
 /** Shared model schemas, registered by the route plugin so responses reference them as named components. */
 export const MODEL_SCHEMAS: readonly TSchema[] = [
@@ -203,8 +193,8 @@ export const CodeParams = Type.Object({
   }),
 });
 
-// Examples of sortBy and responseFields stay in their descriptions: Swagger UI's "Try it out" pre-fills a parameter's
-// first example, which would silently reorder or trim the first response a reader sees.
+// responseFields' examples stay in its description: Swagger UI's "Try it out" pre-fills a parameter's first example,
+// which would silently trim the first response a reader sees.
 const RESPONSE_FIELDS = Type.String({
   maxLength: 2000,
   pattern: NO_NUL,
@@ -230,43 +220,24 @@ const FILTER_GRAMMAR =
   "`+`, as in a time-zone offset, must be sent as `%2B`). " +
   "`%` and `_` in `sw`/`cont` values are literal characters.";
 
-/** The query string of a list endpoint, with the filter grammar and the resource's fields in its description. */
-function listQuery(fields: Parameters<typeof describeFields>[0], examples: { filter: string[]; sortBy: string[] }) {
-  return Type.Object({
-    startIndex: Type.Optional(
-      Type.Integer({ minimum: 0, default: 0, description: "Zero-based offset of the first item to return." }),
-    ),
-    pageSize: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        default: 20,
-        description: "Items per page: default 20 (also for 0); values above 200 are clamped to 200 and the response echoes the effective size.",
-      }),
-    ),
-    sortBy: Type.Optional(
-      Type.String({
-        maxLength: 2000,
-        pattern: NO_NUL,
+/** The query string of a credits list, with the filter grammar and the resource's fields in its description. */
+function creditsListQuery(fields: Parameters<typeof describeFields>[0], examples: { filter: string[]; sortBy: string[] }) {
+  const described = describeFields(fields);
+  return listQuery(
+    {
+      sortBy: {
         description:
-          "`field [asc|desc]`, comma-separated; ascending by default. Ties are broken by creation order, so paging is stable. " +
-          `Sortable fields: ${describeFields(fields)}. Examples: ${examples.sortBy.map((sort) => `\`${sort}\``).join("; ")}.`,
-      }),
-    ),
-    filter: Type.Optional(
-      Type.String({
-        maxLength: 2000,
-        pattern: NO_NUL,
-        description: `${FILTER_GRAMMAR} Filterable fields: ${describeFields(fields)}. Examples: ${examples.filter
-          .map((example) => `\`${example}\``)
-          .join("; ")}.`,
-        examples: examples.filter,
-      }),
-    ),
-    responseFields: Type.Optional(RESPONSE_FIELDS),
-  });
+          "`field [asc|desc]`, comma-separated; ascending by default. Ties are broken by creation order, so paging is stable.",
+        fields: described,
+        examples: examples.sortBy,
+      },
+      filter: { description: FILTER_GRAMMAR, fields: described, examples: examples.filter },
+    },
+    { trailing: { responseFields: Type.Optional(RESPONSE_FIELDS) } },
+  );
 }
 
-export const CreditListQuery = listQuery(CREDIT_FIELDS, {
+export const CreditListQuery = creditsListQuery(CREDIT_FIELDS, {
   filter: [
     "currentBalance gt 10 and creditType eq GiftCard",
     "customerId eq 4",
@@ -277,29 +248,21 @@ export const CreditListQuery = listQuery(CREDIT_FIELDS, {
   sortBy: ["currentBalance desc", "expirationDate asc, code"],
 });
 
-export const TransactionListQuery = listQuery(TRANSACTION_FIELDS, {
+export const TransactionListQuery = creditsListQuery(TRANSACTION_FIELDS, {
   filter: ["transactionType eq Debit", "impactAmount lt -10", "orderId eq 100000744", "createDate ge 2026-01-01"],
   sortBy: ["createDate desc", "impactAmount"],
 });
 
-export const AuditEntryListQuery = listQuery(AUDIT_ENTRY_FIELDS, {
+export const AuditEntryListQuery = creditsListQuery(AUDIT_ENTRY_FIELDS, {
   filter: ["activityType eq Transaction", "activityType in [Created, Deleted] and createDate ge 2026-01-01"],
   sortBy: ["createDate desc"],
 });
 
-export const IdempotencyHeaders = Type.Object({
-  "idempotency-key": Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 255,
-      description:
-        "Makes a retry safe: the first successful response to a key is stored, and a retry with the same key and request " +
-        "returns it (with `Idempotent-Replayed: true`) instead of applying the change again. The same key with a different " +
-        "request is a 409. Keys belong to the caller that sent them. Failed requests are not stored and may be retried.",
-      examples: ["9f1c2b4e-5a77-4d0c-8a63-0d1c3f2b7e11"],
-    }),
-  ),
-});
+export const IdempotencyHeaders = idempotencyHeaders(
+  "Makes a retry safe: the first successful response to a key is stored, and a retry with the same key and request " +
+    "returns it (with `Idempotent-Replayed: true`) instead of applying the change again. The same key with a different " +
+    "request is a 409. Keys belong to the caller that sent them. Failed requests are not stored and may be retried.",
+);
 
 const amountInput = (description: string) => Type.Number({ description: `${description} ${MONEY}` });
 const dateInput = (description: string) =>

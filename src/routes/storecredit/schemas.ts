@@ -1,10 +1,9 @@
 import Type, { type Static, type TSchema } from "typebox";
+import { collection, listQuery } from "../../http/list-schemas.js";
 import { describeFields } from "../credits/fields.js";
 import { HISTORY_FIELDS } from "./fields.js";
 
 const MAX_INT32 = 2_147_483_647;
-// PostgreSQL text cannot hold NUL, so a NUL in a request is refused up front instead of failing in the database.
-const NO_NUL = "^[^\\u0000]*$";
 
 const magentoString = (description: string) => Type.String({ description });
 
@@ -65,20 +64,14 @@ export const StoreCreditHistoryEntry = Type.Object(
   },
 );
 
-export const StoreCreditHistoryCollection = Type.Object(
-  {
-    startIndex: Type.Integer({ description: "Zero-based offset of the first item." }),
-    pageSize: Type.Integer({ description: "The effective page size (requests above 200 are clamped)." }),
-    pageCount: Type.Integer({ description: "ceil(totalCount / pageSize)." }),
-    totalCount: Type.Integer({ description: "Entries matching the filter, over all pages." }),
-    items: Type.Array(Type.Ref("StoreCreditHistoryEntry")),
-  },
-  {
-    $id: "StoreCreditHistoryCollection",
-    description: "A page of store-credit history.",
-    examples: [{ startIndex: 0, pageSize: 20, pageCount: 1, totalCount: 1, items: [historyExample] }],
-  },
-);
+export const StoreCreditHistoryCollection = collection({
+  $id: "StoreCreditHistoryCollection",
+  itemRef: "StoreCreditHistoryEntry",
+  description: "A page of store-credit history.",
+  example: historyExample,
+  counted: "Entries",
+  optional: false,
+});
 
 /** Shared model schemas, registered by the route plugin so responses reference them as named components. */
 export const MODEL_SCHEMAS: readonly TSchema[] = [StoreCreditBalance, StoreCreditHistoryEntry, StoreCreditHistoryCollection];
@@ -100,35 +93,22 @@ export const BalanceQuery = Type.Object({ websiteId });
 
 const HISTORY_FILTER_EXAMPLES = ["action eq 4", "updated_at ge 2026-01-01 and balance_delta lt 0", "action in [4, 5]"];
 
-export const HistoryQuery = Type.Object({
-  websiteId,
-  startIndex: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: "Zero-based offset of the first item to return." })),
-  pageSize: Type.Optional(
-    Type.Integer({
-      minimum: 0,
-      default: 20,
-      description: "Items per page: default 20 (also for 0); values above 200 are clamped to 200 and the response echoes the effective size.",
-    }),
-  ),
-  sortBy: Type.Optional(
-    Type.String({
-      maxLength: 2000,
-      pattern: NO_NUL,
+export const HistoryQuery = listQuery(
+  {
+    sortBy: {
       description:
         "`field [asc|desc]`, comma-separated; ascending by default, ties broken by history_id. Default: newest first " +
-        `(\`updated_at desc\`, then history_id descending). Sortable fields: ${describeFields(HISTORY_FIELDS)}. ` +
-        "Examples: `updated_at asc`; `balance_delta desc`.",
-    }),
-  ),
-  filter: Type.Optional(
-    Type.String({
-      maxLength: 2000,
-      pattern: NO_NUL,
+        "(`updated_at desc`, then history_id descending).",
+      fields: describeFields(HISTORY_FIELDS),
+      examples: ["updated_at asc", "balance_delta desc"],
+    },
+    filter: {
       description:
         "The filter language of the Kibo credits list (`field op value` with `and`, `or`, parentheses; `eq ne gt ge lt le " +
-        `in\`; dates ISO-8601). Filterable fields: ${describeFields(HISTORY_FIELDS)}; \`action\` by number. Examples: ` +
-        `${HISTORY_FILTER_EXAMPLES.map((example) => `\`${example}\``).join("; ")}.`,
+        "in`; dates ISO-8601).",
+      fields: `${describeFields(HISTORY_FIELDS)}; \`action\` by number`,
       examples: HISTORY_FILTER_EXAMPLES,
-    }),
-  ),
-});
+    },
+  },
+  { leading: { websiteId } },
+);

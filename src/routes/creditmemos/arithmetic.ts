@@ -1,45 +1,37 @@
-import { Decimal } from "decimal.js";
-import { type MoneyInput, toDecimal } from "./ledger.js";
+import { Decimal, type DecimalLike, toDecimal } from "../../money/index.js";
 
-/** An order line as far as its totals are concerned; tax and discount are for the whole row. */
-export interface OrderLine {
-  price: MoneyInput;
-  qtyOrdered: MoneyInput;
-  qtyInvoiced: MoneyInput;
-  taxAmount: MoneyInput;
-  discountAmount: MoneyInput;
-}
+// Pure (no Fastify, no Prisma runtime) so the demo generators and test factories compute memos with the very
+// arithmetic the create route uses.
 
-export interface OrderTotals {
-  subtotal: string;
-  taxAmount: string;
-  discountAmount: string;
-  grandTotal: string;
-  /** What the invoiced quantities (and the shipping, once anything is invoiced) came to. */
-  totalPaid: string;
-}
-
-/** An order item with what has been refunded of it so far (by memos that were not canceled). */
-export interface RefundableItem extends OrderLine {
+/**
+ * An order item with what has been refunded of it so far (by memos that were not canceled); tax and discount are
+ * for the whole row.
+ */
+export interface RefundableItem {
   itemId: number;
   productId: number | null;
   sku: string;
   name: string;
-  basePrice: MoneyInput;
-  priceInclTax: MoneyInput;
-  basePriceInclTax: MoneyInput;
-  baseTaxAmount: MoneyInput;
-  baseDiscountAmount: MoneyInput;
-  qtyRefunded: MoneyInput;
+  price: DecimalLike;
+  basePrice: DecimalLike;
+  priceInclTax: DecimalLike;
+  basePriceInclTax: DecimalLike;
+  qtyOrdered: DecimalLike;
+  qtyInvoiced: DecimalLike;
+  qtyRefunded: DecimalLike;
+  taxAmount: DecimalLike;
+  baseTaxAmount: DecimalLike;
+  discountAmount: DecimalLike;
+  baseDiscountAmount: DecimalLike;
 }
 
 export interface CreditmemoRequest {
-  items: readonly { orderItemId: number; qty: MoneyInput }[];
-  shippingAmount: MoneyInput;
-  adjustmentPositive?: MoneyInput | null;
-  adjustmentNegative?: MoneyInput | null;
+  items: readonly { orderItemId: number; qty: DecimalLike }[];
+  shippingAmount: DecimalLike;
+  adjustmentPositive?: DecimalLike | null;
+  adjustmentNegative?: DecimalLike | null;
   /** The order's base-to-order rate, to express shipping and adjustments in the base currency. */
-  baseToOrderRate: MoneyInput;
+  baseToOrderRate: DecimalLike;
 }
 
 /** Credit memo amounts, named as the creditmemos columns; Magento's NULLs stay null. */
@@ -110,50 +102,17 @@ export interface CreditmemoCalculation {
   items: CreditmemoItemAmounts[];
 }
 
-const cents = (value: Decimal): Decimal => value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+/** Rounds to cents as Magento does (half up). */
+export const cents = (value: Decimal): Decimal => value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 
 /**
  * The part of a row amount that falls to `qty` units when `before` units were already taken, computed on the
  * running total so the parts of several memos add up to the row amount exactly.
  */
-function shareOf(rowAmount: Decimal, before: Decimal, qty: Decimal, ordered: Decimal): Decimal {
+export function shareOf(rowAmount: Decimal, before: Decimal, qty: Decimal, ordered: Decimal): Decimal {
   if (ordered.isZero()) return new Decimal(0);
   const upTo = (units: Decimal) => cents(rowAmount.mul(units).div(ordered));
   return upTo(before.plus(qty)).minus(upTo(before));
-}
-
-/** An order's totals from its lines: grand total = subtotal + shipping + tax − discount. */
-export function orderTotals(lines: readonly OrderLine[], shippingAmount: MoneyInput): OrderTotals {
-  const zero = new Decimal(0);
-  let subtotal = zero;
-  let tax = zero;
-  let discount = zero;
-  let paid = zero;
-  let anyInvoiced = false;
-  for (const line of lines) {
-    const ordered = toDecimal(line.qtyOrdered);
-    const invoiced = toDecimal(line.qtyInvoiced);
-    const price = toDecimal(line.price);
-    const lineTax = toDecimal(line.taxAmount);
-    const lineDiscount = toDecimal(line.discountAmount);
-    subtotal = subtotal.plus(cents(price.mul(ordered)));
-    tax = tax.plus(lineTax);
-    discount = discount.plus(lineDiscount);
-    paid = paid
-      .plus(cents(price.mul(invoiced)))
-      .plus(shareOf(lineTax, zero, invoiced, ordered))
-      .minus(shareOf(lineDiscount, zero, invoiced, ordered));
-    anyInvoiced ||= invoiced.gt(0);
-  }
-  const shipping = toDecimal(shippingAmount);
-  if (anyInvoiced) paid = paid.plus(shipping);
-  return {
-    subtotal: subtotal.toFixed(2),
-    taxAmount: tax.toFixed(2),
-    discountAmount: discount.toFixed(2),
-    grandTotal: subtotal.plus(shipping).plus(tax).minus(discount).toFixed(2),
-    totalPaid: paid.toFixed(2),
-  };
 }
 
 /**
@@ -225,7 +184,7 @@ export function computeCreditmemo(orderItems: readonly RefundableItem[], request
     };
   });
   const shipping = toDecimal(request.shippingAmount);
-  const optional = (value: MoneyInput | null | undefined) =>
+  const optional = (value: DecimalLike | null | undefined) =>
     value === null || value === undefined ? null : toDecimal(value);
   const positive = optional(request.adjustmentPositive);
   const negative = optional(request.adjustmentNegative);
