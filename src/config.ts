@@ -89,7 +89,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (value !== undefined && value !== "") input[key] = value;
   }
   const withDefaults = Value.Default(ConfigSchema, input);
-  const converted = Value.Convert(ConfigSchema, withDefaults);
+  const converted = Value.Convert(ConfigSchema, withDefaults) as Record<string, unknown>;
+  // Convert truncates "80.7" to 80; an integer variable must be written as one, so the original stays to be refused.
+  for (const key of knownKeys) {
+    const raw = env[key];
+    if (raw && isIntegerSetting(key) && !/^[+-]?\d+$/.test(raw.trim())) converted[key] = raw;
+  }
   const problems = new Map<string, string>();
   for (const error of Value.Errors(ConfigSchema, converted)) {
     const key = error.instancePath.replace(/^\//, "") as keyof RawConfig;
@@ -110,6 +115,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // Production hides the interactive docs unless asked: they map the whole API for anyone who can reach it.
     DOCS_ENABLED: config.DOCS_ENABLED ?? config.NODE_ENV !== "production",
   });
+}
+
+function isIntegerSetting(key: keyof RawConfig): boolean {
+  return (ConfigSchema.properties[key] as { type?: unknown }).type === "integer";
 }
 
 const SHOPPER_KEY_SOURCES = ["SHOPPER_TOKEN_SECRET", "SHOPPER_TOKEN_PUBLIC_KEY_FILE", "SHOPPER_JWKS_FILE"] as const;

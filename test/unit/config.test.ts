@@ -51,6 +51,15 @@ test("every wrong variable is named in one error, once each", () => {
   expect(problems.join("\n")).toMatch(/DATABASE_POOL_SIZE="0"/);
 });
 
+test.each(["80.7", "1e3", "0x50", "80abc"])("an integer variable written as %s is refused, not rounded", (port) => {
+  expect(() => loadConfig({ PORT: port })).toThrow(new RegExp(`PORT="${port}": must be integer`));
+});
+
+test("an integer variable may carry a sign or surrounding spaces", () => {
+  expect(loadConfig({ PORT: " 8080 " }).PORT).toBe(8080);
+  expect(loadConfig({ PORT: "+8080" }).PORT).toBe(8080);
+});
+
 test("an empty variable counts as unset", () => {
   const config = loadConfig({ PORT: "", DATABASE_URL: "" });
   expect(config.PORT).toBe(3000);
