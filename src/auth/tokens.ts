@@ -22,6 +22,11 @@ const APP_TOKEN_TYPE = "app";
 // Tally's own tokens are HMAC-signed; no other algorithm (and never `none`) is accepted for them.
 const APP_ALGORITHMS = ["HS256"];
 
+/** The token of an `Authorization: Bearer <token>` header, or undefined when the header is missing or another kind. */
+export function bearerTokenOf(header: string | undefined): string | undefined {
+  return header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+}
+
 export interface AccessTokenClaims {
   tenantId: number;
   clientId: string;

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest, RouteOptions } from "fastify";
 import type { Registry } from "prom-client";
+import { bearerTokenOf } from "../auth/tokens.js";
 import { Errors } from "../errors.js";
 
 export const METRICS_PATH = "/metrics";
@@ -21,8 +22,7 @@ export function metricsRoute(registry: Registry, token: string | undefined): Rou
 }
 
 function requireToken(request: FastifyRequest, expected: Buffer): void {
-  const header = request.headers.authorization;
-  const offered = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+  const offered = bearerTokenOf(request.headers.authorization);
   // Digests have one length whatever was sent, so the comparison takes the same time and reveals not even a length.
   if (offered === undefined || !timingSafeEqual(sha256(offered), expected)) {
     throw Errors.unauthorized("Metrics require the configured bearer token (METRICS_TOKEN).");

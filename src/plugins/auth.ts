@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import Type from "typebox";
 import type { Behavior, Caller, RouteAuth } from "../auth/caller.js";
-import { AccessTokens, ShopperTokens } from "../auth/tokens.js";
+import { AccessTokens, bearerTokenOf, ShopperTokens } from "../auth/tokens.js";
 import type { Config } from "../config.js";
 import { Errors } from "../errors.js";
 
@@ -70,10 +70,9 @@ export default fp<AuthPluginOptions>(
 );
 
 function bearerToken(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match?.[1]) throw Errors.unauthorized();
-  return match[1];
+  const token = bearerTokenOf(request.headers.authorization);
+  if (!token) throw Errors.unauthorized();
+  return token;
 }
 
 function authorize(caller: Caller, auth: RouteAuth): void {
