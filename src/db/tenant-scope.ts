@@ -55,6 +55,8 @@ type Args = Record<string, unknown> & { where?: Record<string, unknown>; data?: 
 export function forTenant(prisma: PrismaClient, tenantId: number) {
   return prisma.$extends({
     name: "tenant-scope",
+    // Raw SQL bypasses the query hooks below; it takes its tenant from here (tenantIdOf), never from a second source.
+    client: { $tenantId: () => tenantId },
     query: {
       $allModels: {
         async $allOperations({ model, operation, args, query }) {
@@ -67,6 +69,11 @@ export function forTenant(prisma: PrismaClient, tenantId: number) {
 
 /** The client services use: Prisma restricted to the caller's tenant. */
 export type TenantDb = ReturnType<typeof forTenant>;
+
+/** The tenant a scoped client (or a transaction of one) is limited to: what raw SQL must filter by. */
+export function tenantIdOf(db: Pick<TenantDb, "$tenantId">): number {
+  return db.$tenantId();
+}
 
 function scopeArgs(model: ModelName, operation: string, args: Args, tenantId: number): Args {
   const column = TENANT_COLUMN[model];

@@ -1,7 +1,7 @@
 import type { Credit } from "../generated/prisma/client.js";
-import type { TenantTx } from "../http/idempotency.js";
+import type { TenantTx } from "../db/transactions.js";
 import { Decimal, toDecimal } from "../money/index.js";
-import { generateCreditCode } from "../routes/credits/codes.js";
+import { generateCreditCode } from "./codes.js";
 import { balanceCreditsWhere, type BalanceWebsite } from "./balance.js";
 import type { LedgerWrite } from "./writes.js";
 

@@ -71,3 +71,9 @@ export function trimZeros(value: DecimalLike): string {
   const decimal = toDecimal(value);
   return decimal.isZero() ? "0" : decimal.toFixed();
 }
+
+/** An amount as a clerk reads it in a message: at least two decimals (12.50), all four when they matter (0.1234). */
+export function formatAmount(value: DecimalLike): string {
+  const amount = toDecimal(value);
+  return amount.decimalPlaces() <= 2 ? amount.toFixed(2) : amount.toFixed();
+}

@@ -2,7 +2,8 @@ import type { Database } from "../../src/db/database.js";
 import { forTenant, type TenantDb } from "../../src/db/tenant-scope.js";
 import { createTenant } from "../../src/demo/factories.js";
 import { ApiError, Errors } from "../../src/errors.js";
-import { hashRequest, type IdempotencyRequest, type TenantTx, withIdempotency } from "../../src/http/idempotency.js";
+import type { TenantTx } from "../../src/db/transactions.js";
+import { hashRequest, type IdempotencyRequest, withIdempotency } from "../../src/http/idempotency.js";
 import { openTestDatabase, resetDatabase } from "../helpers/database.js";
 
 let database: Database;

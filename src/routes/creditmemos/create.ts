@@ -1,6 +1,6 @@
 import { actorName, type Caller } from "../../auth/caller.js";
 import { Prisma } from "../../generated/prisma/client.js";
-import type { TenantTx } from "../../http/idempotency.js";
+import type { TenantTx } from "../../db/transactions.js";
 import { refundToStoreCredit } from "../../ledger/refund.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
 import { AmountError, Decimal, parseAmount, toDecimal } from "../../money/index.js";

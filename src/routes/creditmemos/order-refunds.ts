@@ -1,5 +1,5 @@
 import type { Prisma } from "../../generated/prisma/client.js";
-import type { TenantTx } from "../../http/idempotency.js";
+import type { TenantTx } from "../../db/transactions.js";
 
 type Amount = Prisma.Decimal | string;
 

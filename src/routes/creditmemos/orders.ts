@@ -1,7 +1,7 @@
 import type { TenantDb } from "../../db/tenant-scope.js";
 import { Errors } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import { isUniqueViolation, TRANSACTION_OPTIONS, type TenantTx } from "../../http/idempotency.js";
+import { isUniqueViolation, TRANSACTION_OPTIONS, type TenantTx } from "../../db/transactions.js";
 import { AmountError, Decimal, parseAmount, toDecimal } from "../../money/index.js";
 import { toDate } from "../../query/filter/coerce.js";
 import { MemoFaults } from "./faults.js";

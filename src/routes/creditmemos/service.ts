@@ -2,7 +2,7 @@ import { actorName, type Caller } from "../../auth/caller.js";
 import type { TenantDb } from "../../db/tenant-scope.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { toApiError } from "../../http/error-mapping.js";
-import { TRANSACTION_OPTIONS, type TenantTx } from "../../http/idempotency.js";
+import { TRANSACTION_OPTIONS, type TenantTx } from "../../db/transactions.js";
 import { revertStoreCreditRefunds, type RefundReversal } from "../../ledger/refund.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
 import type { Decimal } from "../../money/index.js";

@@ -2,12 +2,12 @@ import { actorName, type Caller, type ShopperCaller } from "../../auth/caller.js
 import type { TenantDb } from "../../db/tenant-scope.js";
 import { Errors } from "../../errors.js";
 import type { Credit, CreditAuditEntry, CreditTransaction, Prisma } from "../../generated/prisma/client.js";
-import { isUniqueViolation, TRANSACTION_OPTIONS, type TenantTx } from "../../http/idempotency.js";
+import { isUniqueViolation, TRANSACTION_OPTIONS, type TenantTx } from "../../db/transactions.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
 import { AmountError, type Decimal, parseAmount, toDecimal, toKiboAmount } from "../../money/index.js";
 import { toDate } from "../../query/filter/coerce.js";
 import { compileFilter, parseFilter, parseSortBy, resolvePaging, type FieldSpecMap, type PagingInput } from "../../query/index.js";
-import { generateCreditCode } from "./codes.js";
+import { generateCreditCode } from "../../ledger/codes.js";
 import { isActiveCurrency } from "./currencies.js";
 import { AUDIT_ENTRY_FIELDS, checkFilterRanges, CREDIT_FIELDS, TRANSACTION_FIELDS, type CreditTypeName } from "./fields.js";
 import type { CreditUpdateInput, NewCreditInput, NewTransactionInput } from "./schemas.js";
