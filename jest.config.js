@@ -1,7 +1,6 @@
-/** Jest runs the TypeScript sources as native ES modules (see README: "Module system"). */
-export default {
+/** Jest runs the TypeScript sources as native ES modules (see README: "Module system"). test/README.md: the projects. */
+const shared = {
   testEnvironment: "node",
-  roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   extensionsToTreatAsEsm: [".ts"],
   transform: {
@@ -15,9 +14,24 @@ export default {
   },
   transformIgnorePatterns: ["/node_modules/(?!content-disposition/)"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+};
+
+/** Projects that open a database: it is prepared once per run (test/helpers/global-setup.mjs), not per file. */
+const withDatabase = {
+  ...shared,
   setupFilesAfterEnv: ["<rootDir>/test/helpers/openapi-conformance-setup.ts"],
   globalSetup: "<rootDir>/test/helpers/global-setup.mjs",
   globalTeardown: "<rootDir>/test/helpers/global-teardown.mjs",
-  // PGlite compiles PostgreSQL from WebAssembly once per test file; that takes a few seconds on two cores.
+};
+
+export default {
+  // Jest's default leaves a core idle (one worker, in band, on two cores); the database files are CPU-bound.
+  maxWorkers: "100%",
+  // A file still boots PGlite from WebAssembly (about half a second from the run's dump) and builds the app.
   testTimeout: 30_000,
+  projects: [
+    { ...shared, displayName: "unit", roots: ["<rootDir>/test/unit"] },
+    { ...withDatabase, displayName: "integration", roots: ["<rootDir>/test/integration"] },
+    { ...withDatabase, displayName: "e2e", roots: ["<rootDir>/test/e2e"] },
+  ],
 };

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
-import { prepareEmbeddedDatabase } from "./db/embedded.js";
+import { type DatabaseSeeder, prepareEmbeddedDatabase } from "./db/embedded.js";
 import { loggerOptions } from "./logger.js";
 import databasePlugin from "./plugins/database.js";
 import authPlugin from "./plugins/auth.js";
@@ -23,6 +23,11 @@ import storeCreditRoutes from "./routes/storecredit/index.js";
 export interface AppOverrides {
   /** An already open database; the caller keeps ownership and closes it. */
   database?: Database;
+  /**
+   * Fills an embedded database this app opens itself on its first start (the server entry hands in the demo seeder
+   * when EMBEDDED_SEED_DEMO is on). Without it the embedded database is only migrated.
+   */
+  seedEmbedded?: DatabaseSeeder | undefined;
   /** Replaces the pino logger configuration (tests pass `false` or a stream-backed logger). */
   logger?: FastifyServerOptions["logger"];
   loggerInstance?: FastifyServerOptions["loggerInstance"];
@@ -67,7 +72,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       onConnectionError: (error) => app.log.warn({ err: error }, "database connection lost"),
     }));
   if (ownsDatabase && database.kind === "embedded") {
-    await prepareEmbeddedDatabase(database, { seedDemo: config.EMBEDDED_SEED_DEMO, log: app.log });
+    await prepareEmbeddedDatabase(database, { seed: overrides.seedEmbedded, log: app.log });
   }
 
   await app.register(openApiPlugin);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { signShopperToken } from "./auth/tokens.js";
 import type { Config } from "./config.js";
-import { DEMO_APPLICATION } from "./demo/applications.js";
+import { DEMO_APPLICATION } from "./examples/index.js";
 
 /**
  * What a developer needs after `npm start` on the demo data: a ready curl line for an application token and a

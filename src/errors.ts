@@ -34,7 +34,10 @@ export interface ErrorBody {
 
 export const APPLICATION_NAME = "Tally";
 
-/** An error meant for the API caller: its message is shown to them as it is. */
+/**
+ * An error meant for the API caller: its message is shown to them as it is. `cause` (the standard Error option) keeps
+ * what went wrong underneath, for the log only: a 5xx is logged with it, and no response ever shows it.
+ */
 export class ApiError extends Error {
   readonly statusCode: number;
 
@@ -43,8 +46,9 @@ export class ApiError extends Error {
     message: string,
     readonly additionalErrorData: ErrorDatum[] = [],
     statusOverride?: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = "ApiError";
     this.statusCode = statusOverride ?? ERROR_STATUS[errorCode];
   }
@@ -80,7 +84,7 @@ export const Errors = {
   conflict: (message: string, details: Record<string, ErrorDatum["value"] | undefined> = {}) =>
     new ApiError("VALIDATION_CONFLICT", message, data(details)),
   tooManyRequests: (message: string) => new ApiError("TOO_MANY_REQUESTS", message),
-  maintenance: (message = "The service is temporarily unavailable; try again shortly.") =>
-    new ApiError("SYSTEM_MAINTENANCE", message),
-  unexpected: () => new ApiError("UNEXPECTED_ERROR", "An unexpected error occurred."),
+  maintenance: (message = "The service is temporarily unavailable; try again shortly.", options?: ErrorOptions) =>
+    new ApiError("SYSTEM_MAINTENANCE", message, [], undefined, options),
+  unexpected: (options?: ErrorOptions) => new ApiError("UNEXPECTED_ERROR", "An unexpected error occurred.", [], undefined, options),
 } as const;

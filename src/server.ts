@@ -1,14 +1,15 @@
 import closeWithGrace from "close-with-grace";
 import { buildApp } from "./app.js";
 import { withDevelopmentKeys } from "./auth/keys.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import type { DatabaseSeeder } from "./db/embedded.js";
 import { developmentBanner } from "./dev-banner.js";
 import { buildMetricsServer } from "./metrics/server.js";
 
 /** Entry point: the only place that reads process.env and listens. */
 async function main(): Promise<void> {
   const config = withDevelopmentKeys(loadConfig(process.env));
-  const app = await buildApp(config);
+  const app = await buildApp(config, { seedEmbedded: demoSeeder(config) });
   const metricsServer = config.METRICS_PORT ? await buildMetricsServer(app, config) : undefined;
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, "shutting down after an unhandled error");
@@ -21,6 +22,15 @@ async function main(): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST });
   const banner = await developmentBanner(app, config);
   if (banner) process.stdout.write(`${banner}\n`);
+}
+
+/**
+ * The demo data set for a first start on the embedded database, unless EMBEDDED_SEED_DEMO is off. The demo code (and
+ * faker) is imported only when a seed actually runs, so no other start loads it.
+ */
+function demoSeeder(config: Config): DatabaseSeeder | undefined {
+  if (!config.EMBEDDED_SEED_DEMO) return undefined;
+  return async (prisma) => (await import("./demo/seed.js")).seedDemoData(prisma);
 }
 
 main().catch((error: unknown) => {

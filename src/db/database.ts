@@ -46,13 +46,15 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Embedded only: share the database on this loopback port for command-line tools (see EMBEDDED_SOCKET_PORT). */
   socketPort?: number | undefined;
+  /** Embedded, in memory only: start from this `dumpDataDir()` tarball instead of an empty cluster (tests use it). */
+  loadDataDir?: Blob | undefined;
   /** Receives errors of idle pooled connections (e.g. PostgreSQL restarting), which must not crash the process. */
   onConnectionError?: (error: Error) => void;
 }
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database. */
 export function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? Promise.resolve(openPostgres(options.url, options)) : openEmbedded(options.dataDir, options.socketPort);
+  return options.url ? Promise.resolve(openPostgres(options.url, options)) : openEmbedded(options);
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {
@@ -103,10 +105,10 @@ function pgSession(client: pg.PoolClient): SqlClient {
   };
 }
 
-async function openEmbedded(dataDir: string, socketPort?: number): Promise<Database> {
+async function openEmbedded({ dataDir, socketPort, loadDataDir }: DatabaseOptions): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(inMemory ? undefined : dataDir);
+  const pglite = new PGlite(inMemory ? { loadDataDir } : { dataDir });
   await pglite.waitReady;
   // PGlite is one in-process session; the socket server is how a second process reaches it while we run.
   const socketServer = socketPort ? new PGLiteSocketServer({ db: pglite, port: socketPort, host: "127.0.0.1" }) : undefined;

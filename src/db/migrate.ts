@@ -116,3 +116,18 @@ async function applyOne(sql: SqlClient, migration: Migration): Promise<void> {
     });
   }
 }
+
+/**
+ * The shipped migrations a database has not applied, in order; empty when it is up to date. Reads the history
+ * without creating it or taking the migration lock, so a server can check at start and refuse to serve a schema it
+ * was not built for.
+ */
+export async function pendingMigrations(sql: SqlClient, migrations: readonly Migration[]): Promise<string[]> {
+  const exists = await sql.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+  if (!exists[0]?.present) return migrations.map((migration) => migration.name);
+  const rows = await sql.query<AppliedRow>(
+    'SELECT "migration_name", "checksum", "finished_at", "rolled_back_at" FROM "_prisma_migrations"',
+  );
+  const done = new Set(rows.filter((row) => row.rolled_back_at === null && row.finished_at !== null).map((row) => row.migration_name));
+  return migrations.filter((migration) => !done.has(migration.name)).map((migration) => migration.name);
+}

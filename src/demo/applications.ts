@@ -1,15 +1,7 @@
 import { BEHAVIORS } from "../auth/caller.js";
+import { DEMO_APPLICATION } from "../examples/index.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { registerApplication } from "../routes/platform/service.js";
-
-/** The application of Kibo's SDK README (tenant 26507), so its examples work verbatim against the demo. */
-export const DEMO_APPLICATION = {
-  tenantId: 26507,
-  clientId: "KIBO_APP.1.0.0.Release",
-  clientSecret: "12345_Secret",
-  /** The shopper the start-up banner prints a token for (the Magento balance example's customer). */
-  shopperCustomerId: 4,
-} as const;
 
 /** Registers the demo applications: Kibo's README app for 26507 and one per other demo tenant, all behaviors. */
 export async function seedDemoApplications(prisma: Prisma.TransactionClient): Promise<number> {

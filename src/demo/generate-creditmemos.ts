@@ -1,9 +1,10 @@
 import { Decimal } from "decimal.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { creditmemoHeaderFromOrder, NULL_CREDITMEMO_COLUMNS } from "../magento/index.js";
 import { computeCreditmemo, type CreditmemoCalculation } from "../routes/creditmemos/arithmetic.js";
 import type { IdSequence } from "./bulk.js";
 import { type DatedMove, type DraftCredit, lastActivity, MAX_MOVES } from "./generate-credits.js";
-import { type DraftOrder, refundableItem } from "./generate-orders.js";
+import { type DraftOrder, orderHeader, refundableItem } from "./generate-orders.js";
 import { addDays, type Random } from "./random.js";
 
 export interface CreditmemoRows {
@@ -32,40 +33,6 @@ interface DraftMemo {
 }
 
 const FIRST_MEMO_NUMBER = 1001;
-
-// Columns Magento fills only for gift wrapping, rewards, gift cards and similar extensions the demo orders do not use.
-const UNUSED_EXTENSION_COLUMNS = {
-  creditmemo_status: null,
-  transaction_id: null,
-  cybersource_token: null,
-  shipping_hidden_tax_amount: null,
-  base_shipping_hidden_tax_amnt: null,
-  customer_balance_amount: null,
-  base_customer_balance_amount: null,
-  gift_cards_amount: null,
-  base_gift_cards_amount: null,
-  gw_price: null,
-  gw_base_price: null,
-  gw_items_price: null,
-  gw_items_base_price: null,
-  gw_card_price: null,
-  gw_card_base_price: null,
-  gw_tax_amount: null,
-  gw_base_tax_amount: null,
-  gw_items_tax_amount: null,
-  gw_items_base_tax_amount: null,
-  gw_card_tax_amount: null,
-  gw_card_base_tax_amount: null,
-  gw_printed_card_price: null,
-  gw_printed_card_base_price: null,
-  gw_printed_card_tax_amount: null,
-  gw_printed_card_base_tax_amount: null,
-  reward_currency_amount: null,
-  base_reward_currency_amount: null,
-  reward_points_balance: null,
-  reward_points_balance_refund: null,
-  reward_points_balance_to_refund: null,
-} as const;
 
 const REASONS = [
   "Customer returned the item unopened",
@@ -206,29 +173,15 @@ function numberMemos(random: Random, drafts: DraftMemo[], ids: CreditmemoIds): C
     const id = ids.creditmemo.take();
     if (memo.storeCreditRefund) memo.storeCreditRefund.creditmemoId = id;
     const toStoreCredit = memo.storeCreditRefund ? calculation.totals.grand_total : "0";
-    const currency = order.website.currency;
     rows.creditmemos.push({
+      ...NULL_CREDITMEMO_COLUMNS,
+      ...creditmemoHeaderFromOrder(orderHeader(order)),
       creditmemo_id: id,
-      tenant_id: order.tenantId,
-      order_ref: order.id,
       increment_id: `${store.incrementPrefix}${String(number).padStart(8, "0")}`,
-      store_id: store.storeId,
-      order_id: order.entityId,
       invoice_id: order.entityId,
-      billing_address_id: order.entityId * 2 - 1,
-      shipping_address_id: order.entityId * 2,
       state: memo.state,
       email_sent: random.chance(0.6) ? 1 : null,
-      global_currency_code: currency,
-      base_currency_code: currency,
-      order_currency_code: currency,
-      store_currency_code: currency,
-      base_to_global_rate: "1",
-      base_to_order_rate: "1",
-      store_to_base_rate: "1",
-      store_to_order_rate: "1",
       ...calculation.totals,
-      ...UNUSED_EXTENSION_COLUMNS,
       customer_bal_total_refunded: toStoreCredit,
       bs_customer_bal_total_refunded: toStoreCredit,
       created_at: memo.createdAt,

@@ -2,7 +2,7 @@ import type { BalanceAction, CreditType, Prisma } from "../generated/prisma/clie
 import type { IdSequence } from "./bulk.js";
 import type { DemoTenant, DemoWebsite } from "./demo-tenants.js";
 import { GREAT_WIDGETS_TENANT_ID } from "./demo-tenants.js";
-import { MAGENTO_BALANCE_CUSTOMER_ID } from "./examples.js";
+import { MAGENTO_BALANCE_CUSTOMER_ID } from "../examples/index.js";
 import type { CustomerRow } from "./generate-customers.js";
 import { buildLedger, type LedgerMove } from "./ledger.js";
 import { addDays, formatCents, type Random } from "./random.js";

@@ -2,7 +2,7 @@ import type { Prisma } from "../generated/prisma/client.js";
 import type { IdSequence } from "./bulk.js";
 import type { DemoTenant } from "./demo-tenants.js";
 import { GREAT_WIDGETS_TENANT_ID } from "./demo-tenants.js";
-import { JANE_DOE } from "./examples.js";
+import { JANE_DOE } from "../examples/index.js";
 import { addDays, type Random } from "./random.js";
 
 /** A customers row with the fields later generators read made required. */

@@ -1,7 +1,7 @@
 import type { LoyaltyCampaignKind, LoyaltyEntryKind, Prisma } from "../generated/prisma/client.js";
 import type { IdSequence } from "./bulk.js";
 import { GREAT_WIDGETS_TENANT_ID } from "./demo-tenants.js";
-import { JANE_DOE, JANE_DOE_ENTRIES, LOYALTY_EXAMPLE } from "./examples.js";
+import { JANE_DOE, JANE_DOE_ENTRIES, LOYALTY_EXAMPLE } from "../examples/index.js";
 import type { CustomerRow } from "./generate-customers.js";
 import { addDays, formatCents, type Random } from "./random.js";
 

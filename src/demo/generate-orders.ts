@@ -1,5 +1,6 @@
 import { Decimal } from "decimal.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import type { CreditmemoOrder } from "../magento/index.js";
 import type { RefundableItem } from "../routes/creditmemos/arithmetic.js";
 import type { IdSequence } from "./bulk.js";
 import type { DemoTenant, DemoWebsite } from "./demo-tenants.js";
@@ -152,33 +153,48 @@ export interface OrderRows {
   items: Prisma.OrderItemCreateManyInput[];
 }
 
+/**
+ * What an order's credit memos copy from it (ids, addresses, currencies, rates), in the form the memo header takes.
+ * Demo orders are in their website's currency at rate 1.
+ */
+export function orderHeader(draft: DraftOrder): CreditmemoOrder<string> {
+  const currency = draft.website.currency;
+  return {
+    id: draft.id,
+    tenantId: draft.tenantId,
+    entityId: draft.entityId,
+    // Magento numbers an order's two addresses consecutively, as the example's 1487/1488 for order 744 do.
+    billingAddressId: draft.entityId * 2 - 1,
+    shippingAddressId: draft.entityId * 2,
+    globalCurrencyCode: currency,
+    baseCurrencyCode: currency,
+    orderCurrencyCode: currency,
+    storeCurrencyCode: currency,
+    baseToGlobalRate: "1",
+    baseToOrderRate: "1",
+    storeToBaseRate: "1",
+    storeToOrderRate: "1",
+    store: { storeId: draft.website.store.storeId },
+  };
+}
+
 /** The rows to write for a finished order: totals from its items, refunds from its memos, state from both. */
 export function orderRows(draft: DraftOrder): OrderRows {
   const totals = orderTotals(draft.items, draft.shippingAmount);
-  const currency = draft.website.currency;
+  const { store: _store, ...header } = orderHeader(draft);
   const fullyRefunded = draft.items.every((item) => item.qtyInvoiced > 0 && item.qtyRefunded === item.qtyInvoiced);
   const invoiced = draft.items.some((item) => item.qtyInvoiced > 0);
   const refunded = draft.refunded.grandTotal.toFixed(2);
   const shippingRefunded = draft.refunded.shipping.toFixed(2);
   return {
     order: {
-      id: draft.id,
-      tenantId: draft.tenantId,
+      ...header,
       websiteId: draft.website.id,
       storeRef: draft.website.store.id,
-      entityId: draft.entityId,
       incrementId: draft.incrementId,
       customerId: draft.customer?.customerId ?? null,
       customerEmail: draft.customerEmail,
       state: fullyRefunded ? "closed" : invoiced ? "complete" : "new",
-      globalCurrencyCode: currency,
-      baseCurrencyCode: currency,
-      orderCurrencyCode: currency,
-      storeCurrencyCode: currency,
-      baseToGlobalRate: "1",
-      baseToOrderRate: "1",
-      storeToBaseRate: "1",
-      storeToOrderRate: "1",
       subtotal: totals.subtotal,
       baseSubtotal: totals.subtotal,
       shippingAmount: draft.shippingAmount,
@@ -195,9 +211,6 @@ export function orderRows(draft: DraftOrder): OrderRows {
       baseTotalRefunded: refunded,
       shippingRefunded,
       baseShippingRefunded: shippingRefunded,
-      // Magento numbers an order's two addresses consecutively, as the example's 1487/1488 for order 744 do.
-      billingAddressId: draft.entityId * 2 - 1,
-      shippingAddressId: draft.entityId * 2,
       createdAt: draft.createdAt,
       updatedAt: draft.refunded.lastAt ?? draft.createdAt,
     },

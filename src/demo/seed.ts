@@ -8,7 +8,7 @@ import {
   creditmemoExample,
   LOYALTY_EXAMPLE,
   MAGENTO_BALANCE_CUSTOMER_ID,
-} from "./examples.js";
+} from "../examples/index.js";
 import { createLoyaltyApiUser } from "./factories.js";
 import { generateCreditmemos, storeCreditKey } from "./generate-creditmemos.js";
 import { creditRows, type DraftCredit, generateCredits } from "./generate-credits.js";

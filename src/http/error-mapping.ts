@@ -1,5 +1,5 @@
 import { ApiError, Errors } from "../errors.js";
-import { QueryError } from "../query/index.js";
+import { QueryError, queryErrorToApiError } from "../query/index.js";
 
 /** Fields of the errors Fastify, Ajv, Prisma and drivers throw that decide how they are answered. */
 interface ThrownError {
@@ -29,20 +29,16 @@ const ADAPTER_UNAVAILABLE = new Set([
 const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
 const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|Can't reach database server/i;
 
-/** Maps anything thrown while handling a request to the ApiError that answers it. */
+/**
+ * Maps anything thrown while handling a request to the ApiError that answers it. A 5xx made here keeps the thrown
+ * error as its cause, so the log shows what the caller's masked message stands for.
+ */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof QueryError) {
-    return Errors.invalidParameter(error.message, {
-      parameter: error.parameter,
-      position: error.position,
-      length: error.length,
-      reason: error.code,
-    });
-  }
+  if (error instanceof QueryError) return queryErrorToApiError(error);
   const thrown = (error ?? {}) as ThrownError;
   if (thrown.validation) return fromValidation(thrown);
-  if (isUnavailable(thrown)) return Errors.maintenance();
+  if (isUnavailable(thrown)) return Errors.maintenance(undefined, { cause: error });
   const prismaCode = typeof thrown.code === "string" && /^P\d{4}$/.test(thrown.code) ? thrown.code : undefined;
   if (prismaCode === "P2002") return Errors.alreadyExists("An item with the same unique value already exists.");
   if (prismaCode === "P2025") return Errors.notFound("The requested item was not found.");
@@ -50,7 +46,7 @@ export function toApiError(error: unknown): ApiError {
   if (typeof thrown.statusCode === "number" && thrown.statusCode >= 400 && thrown.statusCode < 500) {
     return fromClientError(thrown.statusCode, thrown.message);
   }
-  return Errors.unexpected();
+  return Errors.unexpected({ cause: error });
 }
 
 function fromValidation(thrown: ThrownError): ApiError {

@@ -1,7 +1,8 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import Type from "typebox";
 import { actorName } from "../auth/caller.js";
-import type { IdempotencyRequest, IdempotentResult } from "./idempotency.js";
+import type { IdempotencyRequest } from "./idempotency.js";
+import { requireCaller } from "./caller.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -28,28 +29,31 @@ export function idempotencyHeaders(description: string) {
   });
 }
 
-/** Which parts of a request, besides params and body, a retry with the same Idempotency-Key must repeat. */
-export interface IdempotencyScope {
-  /** Include the query string: needed when it shapes the stored answer (responseFields). */
-  query: boolean;
-}
+/** For a route whose schema documents no Idempotency-Key: a key sent anyway is ignored. */
+export const NO_IDEMPOTENCY_KEY = "no-key";
+
+/**
+ * Whether a route takes an Idempotency-Key and, if so, which parts of a request besides params and body a retry with
+ * the same key must repeat.
+ */
+export type IdempotencyScope =
+  | {
+      /** Include the query string: needed when it shapes the stored answer (responseFields). */
+      query: boolean;
+    }
+  | typeof NO_IDEMPOTENCY_KEY;
 
 /** What identifies a request for Idempotency-Key purposes: who sent it, to which route, with what. */
 export function idempotencyRequest(request: FastifyRequest, scope: IdempotencyScope): IdempotencyRequest {
-  const key = request.headers["idempotency-key"];
+  const key = scope === NO_IDEMPOTENCY_KEY ? undefined : request.headers["idempotency-key"];
   const { params, query, body } = request;
+  const caller = requireCaller(request);
   return {
-    tenantId: request.caller.tenantId,
-    actor: actorName(request.caller),
+    tenantId: caller.tenantId,
+    actor: actorName(caller),
     key: typeof key === "string" ? key : undefined,
     operation: `${request.method} ${request.routeOptions.url ?? request.url}`,
-    request: scope.query ? { params, query, body } : { params, body },
+    request: scope !== NO_IDEMPOTENCY_KEY && scope.query ? { params, query, body } : { params, body },
     ttlHours: request.server.idempotencyKeyTtlHours,
   };
-}
-
-/** Sends an idempotent route's answer, marking a replayed one with `Idempotent-Replayed: true`. */
-export function sendIdempotent(reply: FastifyReply, result: IdempotentResult) {
-  if (result.replayed) reply.header("idempotent-replayed", "true");
-  return reply.status(result.statusCode).send(result.body);
 }

@@ -1,13 +1,13 @@
-import type { Credit } from "../generated/prisma/client.js";
 import type { TenantTx } from "../db/transactions.js";
 import { Decimal, toDecimal } from "../money/index.js";
-import { generateCreditCode } from "./codes.js";
 import { balanceCreditsWhere, type BalanceWebsite } from "./balance.js";
+import { type LockedCredit, lockCredit } from "./lock.js";
+import { openCredit, unusedCode } from "./open.js";
+import { type Posting, postTransaction } from "./post.js";
 import type { LedgerWrite } from "./writes.js";
 
 /** Who moves the money and why: the credit memo behind a refund or its cancellation. */
 export interface MemoMove {
-  tenantId: number;
   /** Recorded in createdBy/updatedBy (see actorName). */
   actor: string;
   creditmemoId: number;
@@ -32,10 +32,19 @@ export interface StoreCreditRefund extends MemoMove {
  * (noted in `written`), the new balance and a Transaction audit entry together.
  */
 export async function refundToStoreCredit(tx: TenantTx, refund: StoreCreditRefund, written: LedgerWrite[]): Promise<void> {
-  const credit = (await lockedRefundTarget(tx, refund)) ?? (await openStoreCredit(tx, refund));
-  const balanceAfter = toDecimal(credit.currentBalance).plus(refund.amount);
-  const comments = `Refund of credit memo #${refund.creditmemoIncrementId} (order #${refund.orderIncrementId})`;
-  await move(tx, refund, credit, refund.amount, balanceAfter, { action: "Refunded", comments, notified: refund.notified }, written);
+  const credit = (await lockedRefundTarget(tx, refund)) ?? (await openStoreCredit(tx, refund, written));
+  await postTransaction(
+    tx,
+    credit,
+    {
+      ...memoPosting(refund),
+      impact: refund.amount,
+      action: "Refunded",
+      comments: `Refund of credit memo #${refund.creditmemoIncrementId} (order #${refund.orderIncrementId})`,
+      isCustomerNotified: refund.notified,
+    },
+    written,
+  );
 }
 
 /** What cancelling a memo did to one credit its refund went into. */
@@ -67,12 +76,13 @@ export async function revertStoreCreditRefunds(tx: TenantTx, memo: MemoMove, wri
   for (const { creditId, _sum } of moves) {
     const refunded = toDecimal(_sum.impactAmount ?? 0);
     if (refunded.lte(0)) continue;
-    const credit = await lockCredit(tx, memo.tenantId, creditId);
-    const balance = toDecimal(credit.currentBalance);
-    const reverted = Decimal.min(refunded, balance);
+    const credit = await lockCredit(tx, { id: creditId });
+    // The memo's own ledger rows point at it and credits are only ever soft-deleted.
+    if (!credit) throw new Error(`credit ${creditId} refunded by credit memo ${memo.creditmemoIncrementId} is missing`);
+    const reverted = Decimal.min(refunded, toDecimal(credit.currentBalance));
     if (reverted.gt(0)) {
       const comments = `Cancellation of credit memo #${memo.creditmemoIncrementId} (order #${memo.orderIncrementId})`;
-      await move(tx, memo, credit, reverted.negated(), balance.minus(reverted), { action: "Reverted", comments, notified: false }, written);
+      await postTransaction(tx, credit, { ...memoPosting(memo), impact: reverted.negated(), action: "Reverted", comments }, written);
     }
     reversals.push({ code: credit.code, currencyCode: credit.currencyCode, refunded, reverted, spent: refunded.minus(reverted) });
   }
@@ -80,120 +90,43 @@ export async function revertStoreCreditRefunds(tx: TenantTx, memo: MemoMove, wri
 }
 
 /** The customer's StoreCredit a refund goes into, locked and re-read; null when they have no usable one. */
-async function lockedRefundTarget(tx: TenantTx, refund: StoreCreditRefund): Promise<Credit | null> {
+async function lockedRefundTarget(tx: TenantTx, refund: StoreCreditRefund): Promise<LockedCredit | null> {
   const where = { ...balanceCreditsWhere(refund.customerId, refund.website, refund.now), creditType: "StoreCredit" as const };
   const candidate = await tx.credit.findFirst({
     where,
     orderBy: [{ websiteRef: { sort: "asc", nulls: "last" } }, { id: "asc" }],
     select: { id: true },
   });
-  if (!candidate) return null;
-  await lockCredit(tx, refund.tenantId, candidate.id);
   // Between the search and the lock the credit may have been deleted or expired; then a new one is opened.
-  return tx.credit.findFirst({ where: { ...where, id: candidate.id } });
+  return candidate ? lockCredit(tx, { id: candidate.id }, where) : null;
 }
 
-async function openStoreCredit(tx: TenantTx, refund: StoreCreditRefund): Promise<Credit> {
-  const code = await unusedCode(tx);
-  const currencyCode = refund.website.baseCurrencyCode;
-  return tx.credit.create({
-    data: {
-      tenantId: refund.tenantId,
-      code,
-      codeKey: code,
+async function openStoreCredit(tx: TenantTx, refund: StoreCreditRefund, written: LedgerWrite[]): Promise<LockedCredit> {
+  return openCredit(
+    tx,
+    {
       creditType: "StoreCredit",
-      currencyCode,
-      initialBalance: "0",
-      currentBalance: "0",
+      code: await unusedCode(tx, "StoreCredit"),
+      currencyCode: refund.website.baseCurrencyCode,
+      openingBalance: new Decimal(0),
       activationDate: refund.now,
       customerId: refund.customerId,
       // Magento keeps store credit per website, so a refund opens a credit for the order's website only.
       websiteRef: refund.website.id,
-      createdBy: refund.actor,
-      createdAt: refund.now,
-      updatedBy: refund.actor,
-      updatedAt: refund.now,
-      auditEntries: {
-        create: {
-          tenantId: refund.tenantId,
-          activityType: "Created",
-          details: `Created StoreCredit ${code} with initial balance 0.00 ${currencyCode} for the refund of credit memo #${refund.creditmemoIncrementId}`,
-          createdBy: refund.actor,
-          createdAt: refund.now,
-        },
-      },
+      actor: refund.actor,
+      now: refund.now,
+      reason: `for the refund of credit memo #${refund.creditmemoIncrementId}`,
     },
-  });
+    written,
+  );
 }
 
-async function unusedCode(tx: TenantTx): Promise<string> {
-  // A collision among 2^79 codes is not expected; the loop only makes it harmless.
-  for (;;) {
-    const code = generateCreditCode("StoreCredit");
-    if (!(await tx.credit.findFirst({ where: { codeKey: code }, select: { id: true } }))) return code;
-  }
-}
-
-/**
- * Locks a credit row for the rest of the transaction, so balance changes to it queue up, and reads it. Raw SQL
- * bypasses the tenant scope, so the tenant is part of the statement.
- */
-async function lockCredit(tx: TenantTx, tenantId: number, creditId: bigint): Promise<Credit> {
-  await tx.$queryRaw`SELECT id FROM credits WHERE tenant_id = ${tenantId} AND id = ${creditId} FOR UPDATE`;
-  return tx.credit.findFirstOrThrow({ where: { id: creditId } });
-}
-
-interface MoveDetails {
-  action: "Refunded" | "Reverted";
-  comments: string;
-  notified: boolean;
-}
-
-async function move(
-  tx: TenantTx,
-  memo: MemoMove,
-  credit: Credit,
-  impact: Decimal,
-  balanceAfter: Decimal,
-  details: MoveDetails,
-  written: LedgerWrite[],
-): Promise<void> {
-  const transactionType = impact.isNegative() ? "Debit" : "Credit";
-  await tx.credit.update({
-    where: { id: credit.id },
-    data: { currentBalance: balanceAfter.toFixed(), updatedBy: memo.actor, updatedAt: memo.now },
-  });
-  await tx.creditTransaction.create({
-    data: {
-      tenantId: memo.tenantId,
-      creditId: credit.id,
-      transactionType,
-      impactAmount: impact.toFixed(),
-      balanceAfter: balanceAfter.toFixed(),
-      action: details.action,
-      comments: details.comments,
-      orderId: memo.orderIncrementId,
-      creditmemoId: memo.creditmemoId,
-      isCustomerNotified: details.notified,
-      createdBy: memo.actor,
-      createdAt: memo.now,
-    },
-  });
-  written.push({ type: transactionType, action: details.action });
-  const currency = credit.currencyCode;
-  await tx.creditAuditEntry.create({
-    data: {
-      tenantId: memo.tenantId,
-      creditId: credit.id,
-      activityType: "Transaction",
-      details: `${transactionType} ${money(impact.abs())} ${currency}; balance ${money(balanceAfter)} ${currency}; order ${memo.orderIncrementId}; credit memo ${memo.creditmemoIncrementId}`,
-      createdBy: memo.actor,
-      createdAt: memo.now,
-    },
-  });
-}
-
-/** An amount as a clerk reads it: at least two decimals (12.50), all four when they matter (0.1234). */
-function money(amount: Decimal): string {
-  return amount.decimalPlaces() <= 2 ? amount.toFixed(2) : amount.toFixed();
+/** The ledger row's ties to the memo: its order, the memo itself, and what the audit entry names. */
+function memoPosting(memo: MemoMove): Pick<Posting, "actor" | "now" | "orderId" | "creditmemo"> {
+  return {
+    actor: memo.actor,
+    now: memo.now,
+    orderId: memo.orderIncrementId,
+    creditmemo: { id: memo.creditmemoId, incrementId: memo.creditmemoIncrementId },
+  };
 }

@@ -14,8 +14,8 @@ declare module "fastify" {
     public?: boolean;
   }
   interface FastifyRequest {
-    /** The authenticated caller; set on every route that declares `auth`. */
-    caller: Caller;
+    /** The authenticated caller; set on every route that declares `auth`, absent elsewhere (see requireCaller). */
+    caller: Caller | undefined;
   }
   interface FastifyInstance {
     accessTokens: AccessTokens;
@@ -40,7 +40,7 @@ export default fp<AuthPluginOptions>(
     const shopperTokens = await ShopperTokens.fromConfig(config);
     app.decorate("accessTokens", accessTokens);
     // Fastify wants decorations declared up front (same object shape for every request).
-    app.decorateRequest("caller", undefined as unknown as never);
+    app.decorateRequest("caller", undefined);
 
     app.addHook("onRoute", (route) => {
       const auth = route.config?.auth;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { Database } from "../db/database.js";
 import { type TenantDb, tenantClients } from "../db/tenant-scope.js";
+import { requireCaller } from "../http/caller.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -27,7 +28,7 @@ export default fp<DatabasePluginOptions>(
     const clientFor = tenantClients(options.database.prisma);
     app.decorateRequest("tenantDb", {
       getter(this: FastifyRequest) {
-        return clientFor(this.caller.tenantId);
+        return clientFor(requireCaller(this).tenantId);
       },
     });
     if (options.closeOnShutdown) {

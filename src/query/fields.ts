@@ -2,14 +2,16 @@ import type { Operator } from "./filter/ast.js";
 
 export type FieldType = "string" | "integer" | "decimal" | "boolean" | "datetime" | "enum";
 
-/** What a resource exposes to filter and sortBy: one entry per public field. */
-export interface FieldSpec {
+interface FieldSpecBase {
   /** public (API) name, as clients write it, e.g. "currentBalance" */
   name: string;
-  /** Prisma field to filter/sort on; defaults to name */
-  column?: string;
   type: FieldType;
   nullable?: boolean;
+  /**
+   * for "integer" fields: the column is a bigint. Every other integer column is 32-bit, and a filter value beyond
+   * that range is refused before it reaches the database (which would fail instead of matching nothing).
+   */
+  wide?: boolean;
   /** values allowed for "enum" fields (matched case-insensitively, emitted in canonical case) */
   enumValues?: readonly string[];
   /** restricts operators; never widens them beyond what the type supports (see DEFAULT_OPERATORS) */
@@ -23,7 +25,30 @@ export interface FieldSpec {
   sortable?: boolean;
 }
 
-export type FieldSpecMap = readonly FieldSpec[];
+/**
+ * What a resource exposes to filter and sortBy: one entry per public field. `Column` is what the model lets a
+ * `where` name (see WhereColumn): the Prisma field to filter and sort on, which is the public name unless `column`
+ * says otherwise.
+ */
+export type FieldSpec<Column extends string = string> = FieldSpecBase &
+  ({ name: Column; column?: undefined } | { column: Column });
+
+export type FieldSpecMap<Column extends string = string> = readonly FieldSpec<Column>[];
+
+/** A where-input's own fields, without its boolean combinators. */
+type OwnColumn<Where> = Exclude<keyof Where, "AND" | "OR" | "NOT"> & string;
+
+/**
+ * What a field spec may filter and sort on for a model whose Prisma where-input is `Where`: its own fields and,
+ * written with a dot, the fields of a related model (`order.incrementId`; nestRelations turns the dot into nesting).
+ * Scalar filters have no keys in common with their values, so only relations contribute dotted names.
+ */
+export type WhereColumn<Where> =
+  | OwnColumn<Where>
+  | { [Key in OwnColumn<Where>]: `${Key}.${OwnColumn<NonNullable<Where[Key]>>}` }[OwnColumn<Where>];
+
+/** The field specs of a model: a column that is not the model's does not compile. */
+export type ModelFields<Where> = FieldSpecMap<WhereColumn<Where>>;
 
 const ORDERED: readonly Operator[] = ["eq", "ne", "gt", "ge", "lt", "le", "in"];
 const UNORDERED: readonly Operator[] = ["eq", "ne", "in"];
@@ -45,8 +70,12 @@ export function allowedOperators(spec: FieldSpec): readonly Operator[] {
 }
 
 /** The Prisma field behind a public field. */
-export function columnOf(spec: FieldSpec): string {
-  return spec.column ?? spec.name;
+export function columnOf<Column extends string>(spec: FieldSpec<Column>): Column {
+  return renamed(spec) ? spec.column : spec.name;
+}
+
+function renamed<Column extends string>(spec: FieldSpec<Column>): spec is FieldSpecBase & { column: Column } {
+  return spec.column !== undefined;
 }
 
 /** Whether clients may use the field in filter. */

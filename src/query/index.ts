@@ -1,11 +1,17 @@
 export * from "./filter/index.js";
+export { checkFilterRanges } from "./filter/ranges.js";
+export { queryErrorToApiError } from "./api-error.js";
+export { describeFields, FILTER_GRAMMAR, summarizeFilterLanguage } from "./describe.js";
 export { QueryError, type QueryErrorCode, type QueryParameter } from "./errors.js";
 export {
   DEFAULT_OPERATORS,
   type FieldSpec,
   type FieldSpecMap,
   type FieldType,
+  type ModelFields,
+  type WhereColumn,
 } from "./fields.js";
+export { listQuery, readPage, type ListInput, type ListQuery, type ListSpec, type Page, type PageArgs } from "./list.js";
 export {
   resolvePaging,
   toCollection,

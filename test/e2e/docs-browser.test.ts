@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { type Browser, chromium, type Page } from "playwright-core";
 import type { Database } from "../../src/db/database.js";
-import { DEMO_APPLICATION } from "../../src/demo/applications.js";
+import { DEMO_APPLICATION } from "../../src/examples/index.js";
 import { seedDemoData } from "../../src/demo/seed.js";
 import { buildTestApp } from "../helpers/app.js";
 import { openTestDatabase, resetDatabase } from "../helpers/database.js";

@@ -1,6 +1,9 @@
-// Jest loads global setup outside its ESM pipeline, so this file is plain JavaScript and migrates
-// through the real `db:migrate` command rather than importing TypeScript.
+// Jest loads global setup outside its ESM pipeline, so this file is plain JavaScript and migrates through Tally's
+// own TypeScript (the `db:migrate` command, or pglite-template.ts) in a child process rather than importing it.
 import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 
 /**
@@ -18,13 +21,28 @@ export function withDatabaseName(url, name) {
   return parsed.toString();
 }
 
+/** Where this run's PGlite tarballs live; set by global setup, inherited by workers (see test/helpers/database.ts). */
+export const PGLITE_TEMPLATE_ENV = "TALLY_TEST_PGLITE_TEMPLATE";
+
 /**
- * On PostgreSQL: migrate a template database once, then give every Jest worker its own clone,
- * so workers never share rows and no test file pays for migrations.
+ * Prepares the database once per run, so no test file pays for initdb or migrations. On PostgreSQL: migrate a
+ * template database, then give every Jest worker its own clone, so workers never share rows. On PGlite: migrate one
+ * in-memory cluster and dump it to a temporary directory that every file's database is loaded from.
+ * Each Jest project that needs a database names this file, so it runs once per project: the second call finds the
+ * work done.
  */
 export default async function globalSetup(globalConfig) {
+  if (process.env.TALLY_TEST_DATABASE_READY) return;
+  process.env.TALLY_TEST_DATABASE_READY = "1";
   const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
-  if (!server) return;
+  if (!server) {
+    const directory = mkdtempSync(path.join(tmpdir(), "tally-test-pglite-"));
+    execFileSync("node", ["--import", "tsx", "test/helpers/pglite-template.ts", directory], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    process.env[PGLITE_TEMPLATE_ENV] = directory;
+    return;
+  }
   const prefix = runPrefix();
   const template = `${prefix}_template`;
   const admin = new pg.Client({ connectionString: withDatabaseName(server, "postgres") });

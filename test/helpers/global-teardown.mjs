@@ -1,9 +1,13 @@
-// Drops the databases global-setup made for this run (plain JavaScript for the same reason as global-setup).
+// Removes what global-setup made for this run (plain JavaScript for the same reason as global-setup). Runs once per
+// Jest project that names it; the second call finds nothing left.
+import { rmSync } from "node:fs";
 import pg from "pg";
-import { runPrefix, withDatabaseName } from "./global-setup.mjs";
+import { PGLITE_TEMPLATE_ENV, runPrefix, withDatabaseName } from "./global-setup.mjs";
 
-/** Removes this run's template and worker databases from the PostgreSQL server. */
+/** Deletes this run's PGlite tarballs, or drops its template and worker databases from the PostgreSQL server. */
 export default async function globalTeardown() {
+  const templates = process.env[PGLITE_TEMPLATE_ENV];
+  if (templates) rmSync(templates, { recursive: true, force: true });
   const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (!server) return;
   const admin = new pg.Client({ connectionString: withDatabaseName(server, "postgres") });

@@ -1,28 +1,19 @@
 import type { FastifyInstance } from "fastify";
 import request from "supertest";
-import type { Database } from "../../src/db/database.js";
 import { renderOpenApi } from "../../src/openapi.js";
 import { buildTestApp } from "../helpers/app.js";
 import { appAuth } from "../helpers/auth.js";
-import { openTestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/harness.js";
 
-let database: Database;
+const harness = useTestDatabase({ reset: false });
 const apps: FastifyInstance[] = [];
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
 
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-afterAll(async () => {
-  await database.close();
-});
-
 async function appWith(env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const app = await buildTestApp(database, env);
+  const app = await buildTestApp(harness.database, env);
   apps.push(app);
   await app.ready();
   return app;

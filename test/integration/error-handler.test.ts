@@ -5,6 +5,7 @@ import { type Database, openDatabase } from "../../src/db/database.js";
 import { Errors } from "../../src/errors.js";
 import { buildTestApp } from "../helpers/app.js";
 import { openTestDatabase, resetDatabase, testServerUrl, withDatabaseName, workerDatabaseName } from "../helpers/database.js";
+import { postgresOnly } from "../helpers/postgres-only.js";
 import { TcpProxy } from "../helpers/tcp-proxy.js";
 
 /** Routes that fail on purpose, to exercise the one error handler every real route relies on. */
@@ -123,9 +124,9 @@ test("with the database unreachable, /ready and data requests answer 503 SYSTEM_
   }
 });
 
-const onPostgres = testServerUrl() ? test : test.skip;
+const onPostgres = postgresOnly("it cuts a TCP connection to the database server, and PGlite runs in-process");
 
-onPostgres("when PostgreSQL goes away and comes back, Tally answers 503 meanwhile and recovers without a restart", async () => {
+onPostgres.test("when PostgreSQL goes away and comes back, Tally answers 503 meanwhile and recovers without a restart", async () => {
   const server = new URL(testServerUrl() ?? "");
   const proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
   await proxy.start();

@@ -3,38 +3,34 @@ import { Writable } from "node:stream";
 import { promisify } from "node:util";
 import Fastify, { type FastifyInstance } from "fastify";
 import request from "supertest";
-import type { Database } from "../../src/db/database.js";
 import { createTenant } from "../../src/demo/factories.js";
 import { purgeExpiredIdempotencyKeys } from "../../src/http/idempotency-purge.js";
 import databasePlugin from "../../src/plugins/database.js";
 import idempotencyPurgePlugin from "../../src/plugins/idempotency-purge.js";
 import { buildTestApp } from "../helpers/app.js";
 import { appAuth } from "../helpers/auth.js";
-import { openTestDatabase, resetDatabase, testServerUrl, withDatabaseName, workerDatabaseName } from "../helpers/database.js";
+import { testServerUrl, withDatabaseName, workerDatabaseName } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/harness.js";
+import { postgresOnly } from "../helpers/postgres-only.js";
 
 // Jest's globals reach native ES modules through import.meta.
 const { jest } = import.meta;
 const HOUR = 3_600_000;
 const server = testServerUrl();
-const onPostgres = server ? describe : describe.skip;
+const onPostgres = postgresOnly("PGlite is one session: no other transaction can hold rows, and no second process can connect");
 
-let database: Database;
+const harness = useTestDatabase({ poolSize: 10 });
 let tenants: number[];
 
-beforeAll(async () => {
-  database = await openTestDatabase({ poolSize: 10 });
-});
 beforeEach(async () => {
-  await resetDatabase(database);
-  tenants = [(await createTenant(database.prisma)).id, (await createTenant(database.prisma)).id];
+  tenants = [(await createTenant(harness.database.prisma)).id, (await createTenant(harness.database.prisma)).id];
 });
 afterEach(() => jest.restoreAllMocks());
-afterAll(() => database.close());
 
 /** Stores `count` keys created `hours` ago, spread over both tenants, named `<prefix>-<n>`. */
 async function storeKeys(prefix: string, count: number, hours: number): Promise<void> {
   const createdAt = new Date(Date.now() - hours * HOUR);
-  await database.prisma.idempotencyKey.createMany({
+  await harness.database.prisma.idempotencyKey.createMany({
     data: Array.from({ length: count }, (_, n) => ({
       tenantId: tenants[n % 2]!,
       actor: "app-1",
@@ -49,7 +45,7 @@ async function storeKeys(prefix: string, count: number, hours: number): Promise<
 }
 
 async function remainingKeys(): Promise<string[]> {
-  const rows = await database.prisma.idempotencyKey.findMany({ select: { key: true }, orderBy: { key: "asc" } });
+  const rows = await harness.database.prisma.idempotencyKey.findMany({ select: { key: true }, orderBy: { key: "asc" } });
   return rows.map((row) => row.key);
 }
 
@@ -65,17 +61,17 @@ describe("IDEMPOTENCY_KEY_TTL_HOURS reaches the routes", () => {
   const newCard = { creditType: "GiftCard", currencyCode: "USD", initialBalance: 25 };
 
   async function createTwiceWithAgedKey(env: Record<string, string>) {
-    const app = await buildTestApp(database, env);
+    const app = await buildTestApp(harness.database, env);
     try {
       await app.ready();
       const auth = await appAuth(app, tenants[0]!);
       const post = () => request(app.server).post("/api/commerce/customer/credits").set(auth).set("Idempotency-Key", "card-1").send(newCard);
       const first = await post();
       expect(first.status).toBe(200);
-      await database.prisma.idempotencyKey.updateMany({ data: { createdAt: new Date(Date.now() - 3 * HOUR) } });
+      await harness.database.prisma.idempotencyKey.updateMany({ data: { createdAt: new Date(Date.now() - 3 * HOUR) } });
       const retry = await post();
       expect(retry.status).toBe(200);
-      return { replayed: retry.headers["idempotent-replayed"] === "true", credits: await database.prisma.credit.count() };
+      return { replayed: retry.headers["idempotent-replayed"] === "true", credits: await harness.database.prisma.credit.count() };
     } finally {
       await app.close();
     }
@@ -94,16 +90,16 @@ describe("purgeExpiredIdempotencyKeys", () => {
   test("deletes every tenant's keys older than the TTL, and only those, and returns how many", async () => {
     await storeKeys("old", 5, 25);
     await storeKeys("young", 3, 23);
-    expect(await purgeExpiredIdempotencyKeys(database.prisma, { ttlHours: 24 })).toBe(5);
+    expect(await purgeExpiredIdempotencyKeys(harness.database.prisma, { ttlHours: 24 })).toBe(5);
     expect(await remainingKeys()).toEqual(["young-0", "young-1", "young-2"]);
-    expect(await purgeExpiredIdempotencyKeys(database.prisma, { ttlHours: 24 })).toBe(0);
+    expect(await purgeExpiredIdempotencyKeys(harness.database.prisma, { ttlHours: 24 })).toBe(0);
   });
 
   test("deletes batchSize rows per statement until a statement deletes fewer", async () => {
     await storeKeys("old", 5, 25);
     await storeKeys("young", 1, 1);
-    const statements = jest.spyOn(database.prisma, "$executeRaw");
-    expect(await purgeExpiredIdempotencyKeys(database.prisma, { ttlHours: 24, batchSize: 2 })).toBe(5);
+    const statements = jest.spyOn(harness.database.prisma, "$executeRaw");
+    expect(await purgeExpiredIdempotencyKeys(harness.database.prisma, { ttlHours: 24, batchSize: 2 })).toBe(5);
     const batches = await Promise.all(statements.mock.results.map((result) => result.value as Promise<number>));
     expect(batches).toEqual([2, 2, 1]);
     expect(await remainingKeys()).toEqual(["young-0"]);
@@ -111,8 +107,8 @@ describe("purgeExpiredIdempotencyKeys", () => {
 
   test("a batch that deletes exactly batchSize rows is followed by one more", async () => {
     await storeKeys("old", 4, 25);
-    const statements = jest.spyOn(database.prisma, "$executeRaw");
-    expect(await purgeExpiredIdempotencyKeys(database.prisma, { ttlHours: 24, batchSize: 2 })).toBe(4);
+    const statements = jest.spyOn(harness.database.prisma, "$executeRaw");
+    expect(await purgeExpiredIdempotencyKeys(harness.database.prisma, { ttlHours: 24, batchSize: 2 })).toBe(4);
     expect(statements).toHaveBeenCalledTimes(3);
   });
 
@@ -120,21 +116,21 @@ describe("purgeExpiredIdempotencyKeys", () => {
     await storeKeys("old", 60, 48);
     await storeKeys("young", 2, 1);
     const counts = await Promise.all([
-      purgeExpiredIdempotencyKeys(database.prisma, { ttlHours: 24, batchSize: 5 }),
-      purgeExpiredIdempotencyKeys(database.prisma, { ttlHours: 24, batchSize: 5 }),
+      purgeExpiredIdempotencyKeys(harness.database.prisma, { ttlHours: 24, batchSize: 5 }),
+      purgeExpiredIdempotencyKeys(harness.database.prisma, { ttlHours: 24, batchSize: 5 }),
     ]);
     expect(counts[0]! + counts[1]!).toBe(60);
     expect(await remainingKeys()).toEqual(["young-0", "young-1"]);
   });
 
-  onPostgres("on PostgreSQL", () => {
+  onPostgres.describe("with a second connection: another transaction's row locks, the purge command", () => {
     test("rows another transaction holds are skipped without waiting for it", async () => {
       await storeKeys("old", 6, 48);
-      await database.withSession(async (sql) => {
+      await harness.database.withSession(async (sql) => {
         await sql.exec("BEGIN");
         try {
           await sql.query(`SELECT "id" FROM "idempotency_keys" WHERE "key" IN ('old-0', 'old-1') FOR UPDATE`);
-          const purge = purgeExpiredIdempotencyKeys(database.prisma, { ttlHours: 24, batchSize: 2 });
+          const purge = purgeExpiredIdempotencyKeys(harness.database.prisma, { ttlHours: 24, batchSize: 2 });
           const blocked = new Promise((resolve) => setTimeout(resolve, 3_000, "blocked"));
           expect(await Promise.race([purge, blocked])).toBe(4);
         } finally {
@@ -142,7 +138,7 @@ describe("purgeExpiredIdempotencyKeys", () => {
         }
       });
       expect(await remainingKeys()).toEqual(["old-0", "old-1"]);
-      expect(await purgeExpiredIdempotencyKeys(database.prisma, { ttlHours: 24 })).toBe(2);
+      expect(await purgeExpiredIdempotencyKeys(harness.database.prisma, { ttlHours: 24 })).toBe(2);
     });
 
     test("`npm run db:purge-idempotency` purges with the configured TTL and says how many it deleted", async () => {
@@ -169,7 +165,7 @@ describe("the purge plugin", () => {
       },
     });
     app = Fastify({ logger: { level: "info", stream } });
-    await app.register(databasePlugin, { database, closeOnShutdown: false });
+    await app.register(databasePlugin, { database: harness.database, closeOnShutdown: false });
     await app.register(idempotencyPurgePlugin, { ttlHours: 24, intervalMs: 20 });
   });
   afterEach(() => app.close());
@@ -192,7 +188,7 @@ describe("the purge plugin", () => {
 
   test("a failed purge is logged as an error and the next one runs", async () => {
     await storeKeys("old", 2, 25);
-    jest.spyOn(database.prisma, "$executeRaw").mockRejectedValueOnce(new Error("database went away"));
+    jest.spyOn(harness.database.prisma, "$executeRaw").mockRejectedValueOnce(new Error("database went away"));
     await app.ready();
     await eventually(async () => purgeLogs().length === 2);
     expect(await remainingKeys()).toEqual([]);
@@ -205,7 +201,7 @@ describe("the purge plugin", () => {
   test("closing the app waits for a running purge and stops the timer", async () => {
     let finish: (deleted: number) => void = () => {};
     const statements = jest
-      .spyOn(database.prisma, "$executeRaw")
+      .spyOn(harness.database.prisma, "$executeRaw")
       .mockImplementationOnce(() => new Promise<number>((resolve) => (finish = resolve)) as never);
     await app.ready();
     await eventually(async () => statements.mock.calls.length === 1);
@@ -223,8 +219,8 @@ describe("the purge plugin", () => {
 });
 
 test("buildApp starts the purge unless IDEMPOTENCY_PURGE_INTERVAL_MINUTES is 0", async () => {
-  const withPurge = await buildTestApp(database, { IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "60" });
-  const withoutPurge = await buildTestApp(database, { IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0" });
+  const withPurge = await buildTestApp(harness.database, { IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "60" });
+  const withoutPurge = await buildTestApp(harness.database, { IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0" });
   try {
     expect(withPurge.hasPlugin("idempotency-purge")).toBe(true);
     expect(withoutPurge.hasPlugin("idempotency-purge")).toBe(false);

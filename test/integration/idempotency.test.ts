@@ -1,24 +1,21 @@
-import type { Database } from "../../src/db/database.js";
 import { forTenant, type TenantDb } from "../../src/db/tenant-scope.js";
 import { createTenant } from "../../src/demo/factories.js";
 import { ApiError, Errors } from "../../src/errors.js";
 import type { TenantTx } from "../../src/db/transactions.js";
 import { hashRequest, type IdempotencyRequest, withIdempotency } from "../../src/http/idempotency.js";
-import { openTestDatabase, resetDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/harness.js";
+import { postgresOnly } from "../helpers/postgres-only.js";
 
-let database: Database;
+const onPostgres = postgresOnly("PGlite runs one transaction at a time, so concurrent requests cannot race on it");
+
+const harness = useTestDatabase({ poolSize: 10 });
 let db: TenantDb;
 let tenantId: number;
 
-beforeAll(async () => {
-  database = await openTestDatabase({ poolSize: 10 });
-});
 beforeEach(async () => {
-  await resetDatabase(database);
-  tenantId = (await createTenant(database.prisma)).id;
-  db = forTenant(database.prisma, tenantId);
+  tenantId = (await createTenant(harness.database.prisma)).id;
+  db = forTenant(harness.database.prisma, tenantId);
 });
-afterAll(() => database.close());
 
 /** An effect with a visible trace: one outbox row per run. */
 function effect(payload: Record<string, unknown>) {
@@ -64,8 +61,8 @@ test("the same key with a different request is a 409, also on another operation"
 test("keys belong to their actor and their tenant", async () => {
   await withIdempotency(db, requestWith("shared", {}, "app-1"), effect({}));
   await withIdempotency(db, requestWith("shared", {}, "app-2"), effect({}));
-  const otherTenant = (await createTenant(database.prisma)).id;
-  const otherDb = forTenant(database.prisma, otherTenant);
+  const otherTenant = (await createTenant(harness.database.prisma)).id;
+  const otherDb = forTenant(harness.database.prisma, otherTenant);
   const replayed = await withIdempotency(otherDb, { ...requestWith("shared", {}, "app-1"), tenantId: otherTenant }, async (tx) => {
     await tx.notificationOutbox.create({ data: { tenantId: otherTenant, topic: "test.effect", entityId: "e", payload: {} } });
     return { statusCode: 200, body: {} };
@@ -87,7 +84,7 @@ test("a failed effect stores nothing and rolls back, so a retry runs it", async 
   expect(await runs()).toBe(1);
 });
 
-test("concurrent twins with one key apply the effect once and all answer the same", async () => {
+onPostgres.test("concurrent twins with one key apply the effect once and all answer the same", async () => {
   const results = await Promise.all(Array.from({ length: 12 }, () => withIdempotency(db, requestWith("k-race"), effect({ n: 4 }))));
   expect(await runs()).toBe(1);
   const bodies = new Set(results.map((result) => JSON.stringify([result.statusCode, result.body])));
@@ -148,7 +145,7 @@ describe("a key older than the request's TTL is forgotten", () => {
     expect(await runs()).toBe(2);
   });
 
-  test("concurrent retries with an expired key apply the effect once more and all answer the same", async () => {
+  onPostgres.test("concurrent retries with an expired key apply the effect once more and all answer the same", async () => {
     await withIdempotency(db, expiring("k-old-race"), effect({ n: 1 }));
     await age("k-old-race", 3);
     const results = await Promise.all(

@@ -1,27 +1,16 @@
-import type { FastifyInstance } from "fastify";
 import request from "supertest";
-import type { Database } from "../../src/db/database.js";
-import { buildLoggedApp } from "../helpers/app.js";
-import { openTestDatabase } from "../helpers/database.js";
+import { useTestApp } from "../helpers/harness.js";
 
-let database: Database;
-let app: FastifyInstance;
 const lines: Record<string, unknown>[] = [];
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildLoggedApp(database, lines);
-  app.get("/test/log-headers", async (req) => {
-    // A careless log call: the redaction must still hold.
-    req.log.info({ headers: req.headers, body: { client_secret: "s3cr3t-client", password: "hunter2" } }, "debugging");
-    return { ok: true };
-  });
-  await app.ready();
-});
-
-afterAll(async () => {
-  await app.close();
-  await database.close();
+const harness = useTestApp({
+  logLines: lines,
+  reset: false,
+  beforeReady: (app) =>
+    app.get("/test/log-headers", async (req) => {
+      // A careless log call: the redaction must still hold.
+      req.log.info({ headers: req.headers, body: { client_secret: "s3cr3t-client", password: "hunter2" } }, "debugging");
+      return { ok: true };
+    }),
 });
 
 beforeEach(() => {
@@ -29,7 +18,7 @@ beforeEach(() => {
 });
 
 test("every log line of a request carries its request id, the one returned to the caller", async () => {
-  const response = await request(app.server).get("/health");
+  const response = await request(harness.app.server).get("/health");
   const id = response.headers["x-vol-correlation"];
   const requestLines = lines.filter((line) => "requestId" in line);
   expect(requestLines.length).toBeGreaterThanOrEqual(2);
@@ -37,7 +26,7 @@ test("every log line of a request carries its request id, the one returned to th
 });
 
 test("tokens, cookies, keys and passwords never reach the log", async () => {
-  await request(app.server)
+  await request(harness.app.server)
     .get("/test/log-headers?user_password=1959caadac9b13dcb3&access_token=tok-abc&page=2")
     .set("authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.secret-token")
     .set("cookie", "session=cookie-secret")

@@ -6,15 +6,15 @@ import { createCredit, createCreditmemo } from "../../src/demo/factories.js";
 import { buildMetricsServer } from "../../src/metrics/server.js";
 import { buildLoggedApp, buildTestApp, testConfig } from "../helpers/app.js";
 import { appAuth } from "../helpers/auth.js";
-import { testServerUrl } from "../helpers/database.js";
-import { api, creditsHarness, CREDITS, tenantWithShopper } from "./credits/harness.js";
+import { postgresOnly } from "../helpers/postgres-only.js";
+import { api, useTestApp, CREDITS, tenantWithShopper } from "../helpers/harness.js";
 import { exampleOrder, MEMOS, memoPath, shop } from "./creditmemos/helpers.js";
 
-const harness = creditsHarness();
+const harness = useTestApp();
 
 const TOKEN = "m".repeat(24) + "-metrics-token-0123456789";
 const CREDIT_ROUTE = "/api/commerce/customer/credits/:code";
-const onPostgres = testServerUrl() ? test : test.skip;
+const onPostgres = postgresOnly("PGlite is one shared session, so no connection can be held elsewhere");
 
 type Labels = Record<string, string>;
 
@@ -132,7 +132,7 @@ describe("database pool gauges", () => {
     }
   });
 
-  onPostgres("are read at scrape time: a connection held elsewhere shows as in use", async () => {
+  onPostgres.test("are read at scrape time: a connection held elsewhere shows as in use", async () => {
     await harness.database.withSession(async () => {
       const text = await scrape();
       const [open = 0] = samples(text, "tally_db_pool_connections");

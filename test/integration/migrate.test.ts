@@ -1,45 +1,19 @@
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
-import pg from "pg";
-import { type Database, openDatabase } from "../../src/db/database.js";
 import { MigrationError, type Migration, applyMigrations, readMigrations } from "../../src/db/migrate.js";
-import { testServerUrl, withDatabaseName } from "../helpers/database.js";
+import { type EmptyTestDatabase, openEmptyTestDatabase } from "../helpers/database.js";
+import { postgresOnly } from "../helpers/postgres-only.js";
 
 const run = promisify(execFile);
-const server = testServerUrl();
-const onPostgres = server ? describe : describe.skip;
-
-/** A fresh, empty database of the kind under test (a throwaway PostgreSQL database or in-memory PGlite). */
-async function emptyDatabase(): Promise<{ database: Database; url?: string; drop: () => Promise<void> }> {
-  if (!server) {
-    const database = await openDatabase({ dataDir: "memory://", poolSize: 1, connectTimeoutMs: 5_000 });
-    return { database, drop: () => database.close() };
-  }
-  const name = `tally_migrate_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: withDatabaseName(server, "postgres") });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = withDatabaseName(server, name);
-  const database = await openDatabase({ url, poolSize: 4, connectTimeoutMs: 5_000, dataDir: "" });
-  return {
-    database,
-    url,
-    drop: async () => {
-      await database.close();
-      await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
+const onPostgres = postgresOnly("two processes cannot open one in-memory PGlite, so migrations cannot race on it");
 
 function migration(name: string, script: string): Migration {
   return { name, script, checksum: `checksum-of-${name}-${script.length}` };
 }
 
-let target: Awaited<ReturnType<typeof emptyDatabase>>;
+let target: EmptyTestDatabase;
 beforeEach(async () => {
-  target = await emptyDatabase();
+  target = await openEmptyTestDatabase();
 });
 afterEach(async () => {
   await target.drop();
@@ -90,7 +64,7 @@ test("a migration edited after it was applied stops the run instead of being ski
   await expect(target.database.withSession((sql) => applyMigrations(sql, [edited]))).rejects.toThrow(/was edited after it was applied/);
 });
 
-onPostgres("on PostgreSQL", () => {
+onPostgres.describe("two `npm run db:migrate` processes racing on one database", () => {
   test("two `npm run db:migrate` processes started together apply each migration exactly once", async () => {
     const env = { ...process.env, DATABASE_URL: target.url ?? "", LOG_LEVEL: "silent" };
     const migrate = () => run("node", ["--import", "tsx", "src/cli/migrate.ts"], { env });

@@ -2,11 +2,8 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import SwaggerParser from "@apidevtools/swagger-parser";
-import type { FastifyInstance } from "fastify";
-import type { Database } from "../../src/db/database.js";
 import { renderOpenApi } from "../../src/openapi.js";
-import { buildTestApp } from "../helpers/app.js";
-import { openTestDatabase } from "../helpers/database.js";
+import { useTestApp } from "../helpers/harness.js";
 
 const run = promisify(execFile);
 
@@ -20,20 +17,11 @@ interface Operation {
 }
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
-let database: Database;
-let app: FastifyInstance;
+const harness = useTestApp({ env: { DOCS_ENABLED: "false" }, reset: false });
 let fresh: string;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database, { DOCS_ENABLED: "false" });
-  await app.ready();
-  fresh = renderOpenApi(app);
-});
-
-afterAll(async () => {
-  await app.close();
-  await database.close();
+beforeAll(() => {
+  fresh = renderOpenApi(harness.app);
 });
 
 // The per-operation checks read the committed document; the first test proves it equals the fresh one.
@@ -49,7 +37,7 @@ test("the committed OpenAPI document matches the routes (if not: run npm run ope
 });
 
 test("rendering the document twice gives the same text", () => {
-  expect(renderOpenApi(app)).toBe(fresh);
+  expect(renderOpenApi(harness.app)).toBe(fresh);
 });
 
 test("Redocly's recommended rules pass, with example checks as errors, and only the justified exceptions", async () => {

@@ -1,10 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { Database } from "../../src/db/database.js";
-import { openDatabase } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
-import { openTestDatabase, testServerUrl, withDatabaseName } from "../helpers/database.js";
+import { openEmptyTestDatabase, openTestDatabase } from "../helpers/database.js";
 import { findSchemaDrift, loadDatamodel } from "../helpers/schema-drift.js";
-import pg from "pg";
 
 test("the migrated database has every model, column, type, default, index and foreign key of schema.prisma", async () => {
   const database = await openTestDatabase();
@@ -17,29 +14,13 @@ test("the migrated database has every model, column, type, default, index and fo
   }
 });
 
-/** Opens an empty database of the kind under test; on PostgreSQL a throwaway one dropped afterwards. */
+/** Runs `run` on an empty database of the kind under test, dropped afterwards. */
 async function withEmptyDatabase(run: (database: Database) => Promise<void>): Promise<void> {
-  const server = testServerUrl();
-  if (!server) {
-    const database = await openDatabase({ dataDir: "memory://", poolSize: 1, connectTimeoutMs: 5_000 });
-    try {
-      await run(database);
-    } finally {
-      await database.close();
-    }
-    return;
-  }
-  const name = `tally_drift_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: withDatabaseName(server, "postgres") });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const database = await openDatabase({ url: withDatabaseName(server, name), poolSize: 2, connectTimeoutMs: 5_000, dataDir: "" });
+  const empty = await openEmptyTestDatabase(2);
   try {
-    await run(database);
+    await run(empty.database);
   } finally {
-    await database.close();
-    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-    await admin.end();
+    await empty.drop();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Database } from "../../src/db/database.js";
 import { forTenant } from "../../src/db/tenant-scope.js";
-import { createCredit, createCustomer, createOrder, createTenant } from "../../src/demo/factories.js";
+import { createCredit, createCustomer, createOrder, createTenant, createWebsite } from "../../src/demo/factories.js";
 import { openTestDatabase, resetDatabase } from "../helpers/database.js";
 
 let database: Database;
@@ -63,4 +63,108 @@ test("interactive transactions on a tenant's client stay scoped", async () => {
   const { a, creditB } = await twoTenants();
   const seen = await forTenant(database.prisma, a.id).$transaction((tx) => tx.credit.findUnique({ where: { id: creditB.id } }));
   expect(seen).toBeNull();
+});
+
+test("a unique lookup of another tenant answers nothing, not the caller's own tenant", async () => {
+  const { a, b } = await twoTenants();
+  const db = forTenant(database.prisma, a.id);
+  expect(await db.tenant.findUnique({ where: { id: b.id } })).toBeNull();
+  await expect(db.tenant.findUniqueOrThrow({ where: { id: b.id } })).rejects.toMatchObject({ code: "P2025" });
+  expect((await db.tenant.findUnique({ where: { id: a.id } }))?.id).toBe(a.id);
+});
+
+test("a unique update or delete of another tenant's row is not found and changes nothing", async () => {
+  const { a, b, creditB } = await twoTenants();
+  const db = forTenant(database.prisma, a.id);
+  await expect(db.tenant.update({ where: { id: b.id }, data: { name: "hijacked" } })).rejects.toMatchObject({ code: "P2025" });
+  await expect(db.credit.update({ where: { id: creditB.id }, data: { code: "HIJACKED", codeKey: "HIJACKED" } })).rejects.toMatchObject({
+    code: "P2025",
+  });
+  await expect(db.credit.delete({ where: { id: creditB.id } })).rejects.toMatchObject({ code: "P2025" });
+  expect((await database.prisma.tenant.findUniqueOrThrow({ where: { id: b.id } })).name).toBe(b.name);
+  expect((await database.prisma.tenant.findUniqueOrThrow({ where: { id: a.id } })).name).toBe(a.name);
+  expect((await database.prisma.credit.findUniqueOrThrow({ where: { id: creditB.id } })).code).toBe(creditB.code);
+});
+
+test("a caller's own AND and relation filters on a child model are kept beside the scope", async () => {
+  const a = await createTenant(database.prisma);
+  const customer = await createCustomer(database.prisma, { tenantId: a.id });
+  const first = await createOrder(database.prisma, { tenantId: a.id, customerId: customer.customerId });
+  await createOrder(database.prisma, { tenantId: a.id, customerId: customer.customerId });
+  const db = forTenant(database.prisma, a.id);
+  const items = await db.orderItem.findMany({ where: { order: { incrementId: first.incrementId } } });
+  expect(items.map((item) => item.id).sort()).toEqual(first.items.map((item) => item.id).sort());
+  const item = first.items[0]!;
+  const where = { orderRef_itemId: { orderRef: first.id, itemId: item.itemId }, AND: { order: { incrementId: "elsewhere" } } };
+  expect(await db.orderItem.findUnique({ where })).toBeNull();
+});
+
+test("children without a tenant column cannot be created directly, only nested under a scoped parent", async () => {
+  const a = await createTenant(database.prisma);
+  const customer = await createCustomer(database.prisma, { tenantId: a.id });
+  const order = await createOrder(database.prisma, { tenantId: a.id, customerId: customer.customerId });
+  const db = forTenant(database.prisma, a.id);
+  const item = { itemId: 999, sku: "S", name: "N", price: 1, basePrice: 1, priceInclTax: 1, basePriceInclTax: 1, qtyOrdered: 1, qtyInvoiced: 1 };
+  await expect(db.orderItem.create({ data: { ...item, orderRef: order.id } })).rejects.toThrow(/OrderItem has no tenant column/);
+  await expect(db.orderItem.createMany({ data: [{ ...item, orderRef: order.id }] })).rejects.toThrow(/no tenant column/);
+  await expect(
+    db.orderItem.upsert({ where: { id: 1 }, create: { ...item, orderRef: order.id }, update: {} }),
+  ).rejects.toThrow(/no tenant column/);
+  await expect(db.refreshToken.create({ data: { applicationId: 1, tokenHash: "x".repeat(64), expiresAt: new Date() } })).rejects.toThrow(
+    /no tenant column/,
+  );
+  await db.order.update({ where: { id: order.id }, data: { items: { create: { ...item } } } });
+  expect(await database.prisma.orderItem.count({ where: { orderRef: order.id, itemId: 999 } })).toBe(1);
+});
+
+test("foreign keys and connects to another tenant's rows are refused; the tenant's own are written", async () => {
+  const { a, creditA, creditB } = await twoTenants();
+  const websiteA = await createWebsite(database.prisma, { tenantId: a.id });
+  const websiteB = await createWebsite(database.prisma);
+  const db = forTenant(database.prisma, a.id);
+  const move = { transactionType: "Credit", impactAmount: "1", balanceAfter: "11", action: "Updated" } as const;
+  await expect(db.creditTransaction.create({ data: { ...move, tenantId: a.id, creditId: creditB.id } })).rejects.toThrow(
+    /CreditTransaction.creditId points at a Credit that is not this tenant's/,
+  );
+  await expect(db.credit.update({ where: { id: creditA.id }, data: { websiteRef: websiteB.id } })).rejects.toThrow(/not this tenant's/);
+  await expect(
+    db.credit.update({ where: { id: creditA.id }, data: { website: { connect: { id: websiteB.id } } } }),
+  ).rejects.toMatchObject({ code: "P2025" });
+  await expect(
+    db.creditAuditEntry.createMany({ data: [{ tenantId: a.id, creditId: creditA.id, activityType: "Updated" }, { tenantId: a.id, creditId: creditB.id, activityType: "Updated" }] }),
+  ).rejects.toThrow(/not this tenant's/);
+  expect(await database.prisma.creditTransaction.count({ where: { creditId: creditB.id, tenantId: a.id } })).toBe(0);
+  expect(await database.prisma.creditAuditEntry.count({ where: { creditId: creditB.id, tenantId: a.id } })).toBe(0);
+  expect((await database.prisma.credit.findUniqueOrThrow({ where: { id: creditA.id } })).websiteRef).toBeNull();
+
+  await db.creditTransaction.create({ data: { ...move, tenantId: a.id, creditId: creditA.id } });
+  await db.credit.update({ where: { id: creditA.id }, data: { website: { connect: { id: websiteA.id } } } });
+  // A parent created earlier in the same transaction is found by the check, which runs inside it.
+  await db.$transaction(async (tx) => {
+    const credit = await tx.credit.create({
+      data: { tenantId: a.id, code: "IN-TX", codeKey: "IN-TX", creditType: "GiftCard", currencyCode: "USD", initialBalance: 0, currentBalance: 0 },
+    });
+    await tx.creditAuditEntry.create({ data: { tenantId: a.id, creditId: credit.id, activityType: "Created" } });
+    await tx.creditAuditEntry.create({ data: { tenantId: a.id, creditId: creditA.id, activityType: "Updated" } });
+  });
+  await expect(
+    db.$transaction((tx) => tx.creditAuditEntry.create({ data: { tenantId: a.id, creditId: creditB.id, activityType: "Updated" } })),
+  ).rejects.toThrow(/not this tenant's/);
+  expect(await database.prisma.creditAuditEntry.count({ where: { tenantId: a.id, credit: { code: "IN-TX" } } })).toBe(1);
+});
+
+test("createMany and nested creates stamp the caller's tenant over any other", async () => {
+  const { a, b, creditA } = await twoTenants();
+  const db = forTenant(database.prisma, a.id);
+  await db.customer.createMany({ data: [{ tenantId: b.id, customerId: 71 }, { tenantId: a.id, customerId: 72 }] });
+  const customers = await database.prisma.customer.findMany({ where: { customerId: { in: [71, 72] } } });
+  expect(customers.map((customer) => customer.tenantId)).toEqual([a.id, a.id]);
+  await db.credit.update({
+    where: { id: creditA.id },
+    data: { auditEntries: { create: { tenantId: b.id, activityType: "Updated" } } },
+  });
+  const entries = await database.prisma.creditAuditEntry.findMany({ where: { creditId: creditA.id, activityType: "Updated" } });
+  expect(entries.map((entry) => entry.tenantId)).toEqual([a.id]);
+  await db.credit.update({ where: { id: creditA.id }, data: { tenantId: b.id } });
+  expect((await database.prisma.credit.findUniqueOrThrow({ where: { id: creditA.id } })).tenantId).toBe(a.id);
 });

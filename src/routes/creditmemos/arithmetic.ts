@@ -1,3 +1,4 @@
+import { FIXED_CREDITMEMO_ITEM_COLUMNS } from "../../magento/index.js";
 import { Decimal, type DecimalLike, toDecimal } from "../../money/index.js";
 
 // Pure (no Fastify, no Prisma runtime) so the demo generators and test factories compute memos with the very
@@ -169,18 +170,7 @@ export function computeCreditmemo(orderItems: readonly RefundableItem[], request
       base_tax_amount: baseTax.toFixed(2),
       discount_amount: hasDiscount ? discount.toFixed(2) : null,
       base_discount_amount: hasDiscount ? baseDiscount.toFixed(2) : null,
-      hidden_tax_amount: "0",
-      base_hidden_tax_amount: "0",
-      base_cost: null,
-      weee_tax_applied: "a:0:{}",
-      weee_tax_applied_amount: "0",
-      base_weee_tax_applied_amount: "0",
-      weee_tax_applied_row_amount: "0",
-      base_weee_tax_applied_row_amount: null,
-      weee_tax_disposition: "0",
-      base_weee_tax_disposition: "0",
-      weee_tax_row_disposition: "0",
-      base_weee_tax_row_disposition: "0",
+      ...FIXED_CREDITMEMO_ITEM_COLUMNS,
     };
   });
   const shipping = toDecimal(request.shippingAmount);

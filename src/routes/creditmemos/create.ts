@@ -1,15 +1,25 @@
 import { actorName, type Caller } from "../../auth/caller.js";
-import { Prisma } from "../../generated/prisma/client.js";
+import type { Prisma } from "../../generated/prisma/client.js";
 import type { TenantTx } from "../../db/transactions.js";
 import { refundToStoreCredit } from "../../ledger/refund.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
-import { AmountError, Decimal, parseAmount, toDecimal } from "../../money/index.js";
+import { Decimal, toDecimal } from "../../money/index.js";
+import { readAmountParameter } from "../../money/parameters.js";
 import { cents, computeCreditmemo, type CreditmemoCalculation } from "./arithmetic.js";
-import { MemoFaults } from "./faults.js";
-import { CREDITMEMO_STATE, type CreditmemoRecord } from "./magento.js";
+import {
+  CREDITMEMO_STATE,
+  creditmemoHeaderFromOrder,
+  type CreditmemoRecord,
+  magentoIncrementId,
+  MemoFaults,
+  NULL_CREDITMEMO_COLUMNS,
+} from "../../magento/index.js";
+import { lockOrder } from "./order-lock.js";
 import { moveOrderRefunds } from "./order-refunds.js";
+import { refuseInvalidData } from "./orders.js";
 import type { NewCreditmemoInput } from "./schemas.js";
-import { getCreditmemo, queueCreditmemoEmail } from "./service.js";
+import { getCreditmemo } from "./reads.js";
+import { queueCreditmemoEmail } from "./service.js";
 
 // Magento takes no credit memo for these order states.
 const CLOSED_STATES = new Set(["canceled", "closed", "holded"]);
@@ -27,7 +37,7 @@ interface RefundRequest {
 }
 
 /**
- * Creates a refunded credit memo for an order inside `tx` (the idempotency transaction). The order row is locked
+ * Creates a refunded credit memo for an order inside the caller's transaction. The order row is locked
  * first, so concurrent creates for one order run one after another and each sees what the previous one refunded.
  * The memo, its lines and comment, the order's refunded quantities and totals, and the refund to store credit
  * (its ledger row noted in `written`) commit together or not at all.
@@ -40,7 +50,7 @@ export async function createCreditmemo(
   now: Date,
   written: LedgerWrite[],
 ): Promise<CreditmemoRecord> {
-  const order = await lockOrder(tx, caller.tenantId, orderIncrementId);
+  const order = await lockedOrder(tx, orderIncrementId);
   if (!order) throw MemoFaults.orderNotFound(orderIncrementId);
   checkRefundable(order);
   const request = readRequest(order, input);
@@ -67,24 +77,12 @@ export async function createCreditmemo(
   const incrementId = await nextIncrementId(tx, order.storeRef);
   const memo = await tx.creditmemo.create({
     data: {
-      tenant_id: caller.tenantId,
-      order_ref: order.id,
+      ...creditmemoHeaderFromOrder(order),
+      ...NULL_CREDITMEMO_COLUMNS,
       increment_id: incrementId,
-      store_id: order.store.storeId,
-      order_id: order.entityId,
-      billing_address_id: order.billingAddressId,
-      shipping_address_id: order.shippingAddressId,
       // Refunded at once: an offline refund, as Magento's API makes.
       state: CREDITMEMO_STATE.refunded,
       email_sent: notify ? 1 : null,
-      global_currency_code: order.globalCurrencyCode,
-      base_currency_code: order.baseCurrencyCode,
-      order_currency_code: order.orderCurrencyCode,
-      store_currency_code: order.storeCurrencyCode,
-      base_to_global_rate: order.baseToGlobalRate,
-      base_to_order_rate: order.baseToOrderRate,
-      store_to_base_rate: order.storeToBaseRate,
-      store_to_order_rate: order.storeToOrderRate,
       ...calculation.totals,
       bs_customer_bal_total_refunded: storeCredit.toFixed(),
       customer_bal_total_refunded: cents(storeCredit.mul(toDecimal(order.baseToOrderRate))).toFixed(),
@@ -99,7 +97,6 @@ export async function createCreditmemo(
   await moveOrderRefunds(tx, order.id, { ...calculation.totals, items: calculation.items }, "increment");
   if (storeCredit.gt(0) && order.customerId !== null) {
     await refundToStoreCredit(tx, {
-      tenantId: caller.tenantId,
       actor: actorName(caller),
       creditmemoId: memo.creditmemo_id,
       creditmemoIncrementId: incrementId,
@@ -112,18 +109,15 @@ export async function createCreditmemo(
     }, written);
   }
   if (notify) {
-    await queueCreditmemoEmail(tx, caller.tenantId, { increment_id: incrementId, order_ref: memo.order_ref }, input.includeComment ? comment : null, now);
+    await queueCreditmemoEmail(tx, { increment_id: incrementId, order_ref: memo.order_ref }, input.includeComment ? comment : null, now);
   }
   return getCreditmemo(tx, incrementId);
 }
 
-/** Locks the order row for the rest of the transaction and reads it. Raw SQL must scope itself to the tenant. */
-async function lockOrder(tx: TenantTx, tenantId: number, incrementId: string): Promise<LockedOrder | null> {
-  const locked = await tx.$queryRaw<{ id: number }[]>(
-    Prisma.sql`SELECT id FROM orders WHERE tenant_id = ${tenantId} AND increment_id = ${incrementId} FOR UPDATE`,
-  );
-  const id = locked[0]?.id;
-  return id === undefined ? null : tx.order.findFirst({ where: { id }, include: ORDER_INCLUDE });
+/** Locks the order row for the rest of the transaction and reads it. */
+async function lockedOrder(tx: TenantTx, incrementId: string): Promise<LockedOrder | null> {
+  const locked = await lockOrder(tx, { incrementId });
+  return locked ? tx.order.findFirst({ where: { id: locked.id }, include: ORDER_INCLUDE }) : null;
 }
 
 /** Fault 106 when the order can take no credit memo at all: closed by its state, or nothing paid is left. */
@@ -207,7 +201,7 @@ async function nextIncrementId(tx: TenantTx, storeRef: number): Promise<string> 
       data: { lastCreditmemoNumber: { increment: 1 } },
       select: { incrementPrefix: true, lastCreditmemoNumber: true },
     });
-    const incrementId = `${store.incrementPrefix}${String(store.lastCreditmemoNumber).padStart(8, "0")}`;
+    const incrementId = magentoIncrementId(store.incrementPrefix, store.lastCreditmemoNumber);
     const taken = await tx.creditmemo.findFirst({ where: { increment_id: incrementId }, select: { creditmemo_id: true } });
     if (!taken) return incrementId;
   }
@@ -215,13 +209,7 @@ async function nextIncrementId(tx: TenantTx, storeRef: number): Promise<string> 
 
 /** A non-negative amount of at most `scale` decimals; fault 102 naming the parameter otherwise. */
 function readDecimal(parameter: string, value: number | string, scale: number): Decimal {
-  let amount: Decimal;
-  try {
-    amount = parseAmount(value);
-  } catch (error) {
-    if (error instanceof AmountError) throw MemoFaults.invalidData(`${parameter}: ${error.message}`, parameter);
-    throw error;
-  }
+  const amount = readAmountParameter(parameter, value, refuseInvalidData);
   if (amount.isNegative()) throw MemoFaults.invalidData(`${parameter} must not be negative.`, parameter);
   if (amount.decimalPlaces() > scale) throw MemoFaults.invalidData(`${parameter} may have at most ${scale} decimals.`, parameter);
   return amount;

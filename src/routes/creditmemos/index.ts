@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import Type from "typebox";
 import type { RouteAuth } from "../../auth/caller.js";
-import { withIdempotency } from "../../http/idempotency.js";
-import { idempotencyRequest, sendIdempotent, type IdempotencyScope } from "../../http/idempotent-route.js";
+import { idempotencyHeaders, NO_IDEMPOTENCY_KEY, type IdempotencyScope } from "../../http/idempotent-route.js";
+import { validationFault } from "../../http/magento-validation.js";
 import { ErrorResponses } from "../../http/schemas.js";
+import { runWrite } from "../../http/write-route.js";
+import { formatCreditmemo, formatCreditmemoSummary, formatOrder, INVALID_DATA, INVALID_FILTER } from "../../magento/index.js";
 import { toCollection } from "../../query/index.js";
 import { createCreditmemo } from "./create.js";
-import { INVALID_DATA, INVALID_FILTER, validationFault } from "./faults.js";
-import { formatCreditmemo, formatCreditmemoSummary, formatOrder } from "./magento.js";
 import { importOrder } from "./orders.js";
 import {
   CreditmemoListQuery,
@@ -19,7 +19,9 @@ import {
   OrderImportBody,
   OrderParams,
 } from "./schemas.js";
-import { addCreditmemoComment, cancelCreditmemo, getCreditmemo, listCreditmemos } from "./service.js";
+import { getCreditmemo, listCreditmemos } from "./reads.js";
+import { addCreditmemoComment, cancelCreditmemo } from "./service.js";
+import { requireCaller } from "../../http/caller.js";
 
 const ORDERS = "/api/commerce/orders";
 const MEMOS = `${ORDERS}/creditmemos`;
@@ -31,8 +33,15 @@ const IDEMPOTENCY: IdempotencyScope = { query: false };
 const READ: RouteAuth = { behaviors: ["CreditMemoRead"] };
 const WRITE: RouteAuth = { behaviors: ["CreditMemoWrite"] };
 
-const invalidData = validationFault(INVALID_DATA.faultCode, INVALID_DATA.faultMessage);
-const invalidFilter = validationFault(INVALID_FILTER.faultCode, INVALID_FILTER.faultMessage);
+// A canceled memo cannot be canceled again, so without a key a retry after a lost answer is fault 104.
+const CancelIdempotencyHeaders = idempotencyHeaders(
+  "Makes a retry safe: the first successful response to a key is stored, and a retry with the same key and request " +
+    "returns it (with `Idempotent-Replayed: true`) instead of answering fault 104 for the memo it canceled. The same " +
+    "key with a different request is a 409. Failed requests are not stored and may be retried.",
+);
+
+const invalidData = validationFault(INVALID_DATA);
+const invalidFilter = validationFault(INVALID_FILTER);
 
 /** Magento's order_creditmemo API (list, info, create, addComment, cancel) and the order snapshots it refunds. */
 const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -115,16 +124,11 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Type.Ref("CreatedCreditmemo"), ...ErrorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => {
-      const { caller } = request;
-      const result = await app.ledgerMetrics.countCommitted((written) =>
-        withIdempotency(request.tenantDb, idempotencyRequest(request, IDEMPOTENCY), async (tx) => {
-          const memo = await createCreditmemo(tx, caller, request.params.orderIncrementId, request.body, new Date(), written);
-          return { statusCode: 201, body: { increment_id: memo.increment_id, creditmemo: formatCreditmemo(memo) } };
-        }),
-      );
-      return sendIdempotent(reply, result);
-    },
+    async (request, reply) =>
+      runWrite(request, reply, IDEMPOTENCY, async (tx, written) => {
+        const memo = await createCreditmemo(tx, requireCaller(request), request.params.orderIncrementId, request.body, new Date(), written);
+        return { statusCode: 201, body: { increment_id: memo.increment_id, creditmemo: formatCreditmemo(memo) } };
+      }),
   );
 
   app.post(
@@ -148,14 +152,11 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref("salesOrderCreditmemoEntity"), ...ErrorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => {
-      const { caller } = request;
-      const result = await withIdempotency(request.tenantDb, idempotencyRequest(request, IDEMPOTENCY), async (tx) => {
-        const memo = await addCreditmemoComment(tx, caller, request.params.creditmemoIncrementId, request.body, new Date());
+    async (request, reply) =>
+      runWrite(request, reply, IDEMPOTENCY, async (tx) => {
+        const memo = await addCreditmemoComment(tx, requireCaller(request), request.params.creditmemoIncrementId, request.body, new Date());
         return { statusCode: 200, body: formatCreditmemo(memo) };
-      });
-      return sendIdempotent(reply, result);
-    },
+      }),
   );
 
   app.put(
@@ -172,20 +173,19 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "of action Reverted on the credit it went to — as far as that credit's current balance allows. If the customer " +
           "has already spent part of it, only the rest is taken back; the spent part stays with the customer, and a " +
           "comment on the memo records both amounts. Magento answers `true`; Tally answers 200 with the memo as info " +
-          "returns it.\n\nFaults: 100 (credit memo does not exist) — 404; 104 (status not changed: the memo is refunded " +
-          "or already canceled) — 409.",
+          "returns it. Send an `Idempotency-Key` header to make retries safe.\n\nFaults: 100 (credit memo does not " +
+          "exist) — 404; 104 (status not changed: the memo is refunded or already canceled) — 409.",
         tags: TAGS,
+        headers: CancelIdempotencyHeaders,
         params: CreditmemoParams,
         response: { 200: Type.Ref("salesOrderCreditmemoEntity"), ...ErrorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => {
-      const { tenantDb, caller, params } = request;
-      const memo = await app.ledgerMetrics.countCommitted((written) =>
-        cancelCreditmemo(tenantDb, caller, params.creditmemoIncrementId, new Date(), written),
-      );
-      return formatCreditmemo(memo);
-    },
+    async (request, reply) =>
+      runWrite(request, reply, IDEMPOTENCY, async (tx, written) => {
+        const memo = await cancelCreditmemo(tx, requireCaller(request), request.params.creditmemoIncrementId, new Date(), written);
+        return { statusCode: 200, body: formatCreditmemo(memo) };
+      }),
   );
 
   app.put(
@@ -211,10 +211,11 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref("OrderSnapshot"), 201: Type.Ref("OrderSnapshot"), ...ErrorResponses(400, 401, 403, 409) },
       },
     },
-    async (request, reply) => {
-      const imported = await importOrder(request.tenantDb, request.caller.tenantId, request.params.orderIncrementId, request.body, new Date());
-      return reply.status(imported.created ? 201 : 200).send(formatOrder(imported.order));
-    },
+    async (request, reply) =>
+      runWrite(request, reply, NO_IDEMPOTENCY_KEY, async (tx) => {
+        const imported = await importOrder(tx, request.params.orderIncrementId, request.body, new Date());
+        return { statusCode: imported.created ? 201 : 200, body: formatOrder(imported.order) };
+      }),
   );
 };
 

@@ -1,11 +1,12 @@
-import type { TenantDb } from "../../db/tenant-scope.js";
+import { tenantIdOf } from "../../db/tenant-scope.js";
+import { isUniqueViolation, type TenantTx } from "../../db/transactions.js";
 import { Errors } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import { isUniqueViolation, TRANSACTION_OPTIONS, type TenantTx } from "../../db/transactions.js";
-import { AmountError, Decimal, parseAmount, toDecimal } from "../../money/index.js";
+import { Decimal, toDecimal } from "../../money/index.js";
+import { type AmountRefusal, readAmountParameter } from "../../money/parameters.js";
 import { toDate } from "../../query/filter/coerce.js";
-import { MemoFaults } from "./faults.js";
-import { CREDITMEMO_STATE, type OrderRecord } from "./magento.js";
+import { CREDITMEMO_STATE, MemoFaults, type OrderRecord } from "../../magento/index.js";
+import { lockOrder } from "./order-lock.js";
 import type { OrderImportInput } from "./schemas.js";
 
 const ORDER_INCLUDE = { items: { orderBy: { id: "asc" } }, store: { select: { storeId: true } } } as const satisfies Prisma.OrderInclude;
@@ -31,77 +32,67 @@ type Amount = number | string | null | undefined;
  * Creates or replaces the snapshot of an order from the order system (idempotent: the same body twice leaves the same
  * snapshot). Base amounts that are not sent are the order amounts ÷ base_to_order_rate. Refunded quantities and totals
  * are the larger of what is sent and what Tally's credit memos refunded, so an import never undoes a refund; lines
- * refunded by memos cannot be dropped, nor their invoiced quantity lowered below the refund. The order row is locked,
- * so an import and a credit memo for the same order run one after the other.
+ * refunded by memos cannot be dropped, nor their invoiced quantity lowered below the refund. Runs in the caller's
+ * transaction; the order row is locked, so an import and a credit memo for the same order run one after the other.
  */
-export async function importOrder(
-  db: TenantDb,
-  tenantId: number,
-  incrementId: string,
-  input: OrderImportInput,
-  now: Date,
-): Promise<ImportedOrder> {
-  try {
-    return await db.$transaction(async (tx) => {
-      const store = await tx.store.findFirst({ where: { storeId: input.store_id }, select: { id: true, websiteId: true } });
-      if (!store) throw invalid("store_id", `store_id ${input.store_id} is not a store of this tenant.`);
-      const customerId = input.customer_id ?? null;
-      if (customerId !== null && !(await tx.customer.findFirst({ where: { customerId }, select: { id: true } }))) {
-        throw invalid("customer_id", `customer_id ${customerId} is not a customer of this tenant.`);
-      }
-      const owner = await tx.order.findFirst({ where: { entityId: input.entity_id }, select: { incrementId: true } });
-      if (owner && owner.incrementId !== incrementId) {
-        throw Errors.conflict(`entity_id ${input.entity_id} belongs to order ${owner.incrementId}.`, { parameter: "entity_id" });
-      }
+export async function importOrder(tx: TenantTx, incrementId: string, input: OrderImportInput, now: Date): Promise<ImportedOrder> {
+  const store = await tx.store.findFirst({ where: { storeId: input.store_id }, select: { id: true, websiteId: true } });
+  if (!store) throw refuseInvalidData("store_id", `store_id ${input.store_id} is not a store of this tenant.`);
+  const customerId = input.customer_id ?? null;
+  if (customerId !== null && !(await tx.customer.findFirst({ where: { customerId }, select: { id: true } }))) {
+    throw refuseInvalidData("customer_id", `customer_id ${customerId} is not a customer of this tenant.`);
+  }
+  const owner = await tx.order.findFirst({ where: { entityId: input.entity_id }, select: { incrementId: true } });
+  if (owner && owner.incrementId !== incrementId) {
+    throw Errors.conflict(`entity_id ${input.entity_id} belongs to order ${owner.incrementId}.`, { parameter: "entity_id" });
+  }
 
-      // Raw SQL bypasses the tenant scope, so the tenant is part of the statement.
-      const locked = await tx.$queryRaw<{ id: number; entity_id: number }[]>`
-        SELECT id, entity_id FROM orders WHERE tenant_id = ${tenantId} AND increment_id = ${incrementId} FOR UPDATE`;
-      const existing = locked[0];
-      if (existing && existing.entity_id !== input.entity_id) {
-        throw Errors.conflict(`Order ${incrementId} has entity_id ${existing.entity_id}; it cannot change.`, { parameter: "entity_id" });
-      }
-      const refunds = existing ? await memoRefunds(tx, existing.id) : emptyRefunds();
-      const columns = orderColumns(input, refunds);
-      const items = itemRows(input, refunds, columns.baseToOrderRate);
-      const data = { ...columns, websiteId: store.websiteId, storeRef: store.id, customerId, updatedAt: now };
+  const existing = await lockOrder(tx, { incrementId });
+  if (existing && existing.entity_id !== input.entity_id) {
+    throw Errors.conflict(`Order ${incrementId} has entity_id ${existing.entity_id}; it cannot change.`, { parameter: "entity_id" });
+  }
+  const refunds = existing ? await memoRefunds(tx, existing.id) : emptyRefunds();
+  const columns = orderColumns(input, refunds);
+  const items = itemRows(input, refunds, columns.baseToOrderRate);
+  const data = { ...columns, websiteId: store.websiteId, storeRef: store.id, customerId, updatedAt: now };
 
-      if (existing) {
-        await tx.order.update({
-          where: { id: existing.id },
-          data: {
-            ...data,
-            ...(input.created_at ? { createdAt: readDate(input.created_at) } : {}),
-            items: {
-              deleteMany: { itemId: { notIn: items.map((item) => item.itemId) } },
-              upsert: items.map((item) => ({
-                where: { orderRef_itemId: { orderRef: existing.id, itemId: item.itemId } },
-                create: item,
-                update: item,
-              })),
-            },
-          },
-        });
-        return { created: false, order: await readOrder(tx, existing.id) };
-      }
-      const order = await tx.order.create({
-        data: {
-          ...data,
-          tenantId,
-          incrementId,
-          entityId: input.entity_id,
-          createdAt: input.created_at ? readDate(input.created_at) : now,
-          items: { create: items },
+  if (existing) {
+    await tx.order.update({
+      where: { id: existing.id },
+      data: {
+        ...data,
+        ...(input.created_at ? { createdAt: readDate(input.created_at) } : {}),
+        items: {
+          deleteMany: { itemId: { notIn: items.map((item) => item.itemId) } },
+          upsert: items.map((item) => ({
+            where: { orderRef_itemId: { orderRef: existing.id, itemId: item.itemId } },
+            create: item,
+            update: item,
+          })),
         },
-        select: { id: true },
-      });
-      return { created: true, order: await readOrder(tx, order.id) };
-    }, TRANSACTION_OPTIONS);
+      },
+    });
+    return { created: false, order: await readOrder(tx, existing.id) };
+  }
+  let order: { id: number };
+  try {
+    order = await tx.order.create({
+      data: {
+        ...data,
+        tenantId: tenantIdOf(tx),
+        incrementId,
+        entityId: input.entity_id,
+        createdAt: input.created_at ? readDate(input.created_at) : now,
+        items: { create: items },
+      },
+      select: { id: true },
+    });
   } catch (error) {
     // Two first imports of one order raced past the lock (there was no row to lock yet); the unique index decided.
     if (isUniqueViolation(error)) throw Errors.conflict(`Order ${incrementId} was imported by a concurrent request; retry.`);
     throw error;
   }
+  return { created: true, order: await readOrder(tx, order.id) };
 }
 
 async function readOrder(tx: TenantTx, id: number): Promise<OrderRecord> {
@@ -192,7 +183,7 @@ function itemRows(input: OrderImportInput, refunds: MemoRefunds, rateText: strin
   const seen = new Set<number>();
   const rows = input.items.map((item, index) => {
     const at = (name: string) => `items[${index}].${name}`;
-    if (seen.has(item.item_id)) throw invalid(at("item_id"), `item_id ${item.item_id} appears twice in items.`);
+    if (seen.has(item.item_id)) throw refuseInvalidData(at("item_id"), `item_id ${item.item_id} appears twice in items.`);
     seen.add(item.item_id);
     const optional = (name: string, value: Amount, fallback: Decimal) =>
       value === undefined || value === null ? fallback : nonNegative(at(name), value);
@@ -200,7 +191,7 @@ function itemRows(input: OrderImportInput, refunds: MemoRefunds, rateText: strin
     const qtyOrdered = positive(at("qty_ordered"), item.qty_ordered);
     const qtyInvoiced = optional("qty_invoiced", item.qty_invoiced, new Decimal(0));
     if (qtyInvoiced.gt(qtyOrdered)) {
-      throw invalid(at("qty_invoiced"), `qty_invoiced ${qtyInvoiced.toFixed()} is above qty_ordered ${qtyOrdered.toFixed()}.`);
+      throw refuseInvalidData(at("qty_invoiced"), `qty_invoiced ${qtyInvoiced.toFixed()} is above qty_ordered ${qtyOrdered.toFixed()}.`);
     }
     const memoQty = refunds.qty.get(item.item_id) ?? new Decimal(0);
     if (qtyInvoiced.lt(memoQty)) {
@@ -211,7 +202,7 @@ function itemRows(input: OrderImportInput, refunds: MemoRefunds, rateText: strin
     }
     const qtyRefunded = Decimal.max(optional("qty_refunded", item.qty_refunded, new Decimal(0)), memoQty);
     if (qtyRefunded.gt(qtyInvoiced)) {
-      throw invalid(at("qty_refunded"), `qty_refunded ${qtyRefunded.toFixed()} is above qty_invoiced ${qtyInvoiced.toFixed()}.`);
+      throw refuseInvalidData(at("qty_refunded"), `qty_refunded ${qtyRefunded.toFixed()} is above qty_invoiced ${qtyInvoiced.toFixed()}.`);
     }
     const tax = optional("tax_amount", item.tax_amount, new Decimal(0));
     const discount = magnitude(at("discount_amount"), item.discount_amount) ?? new Decimal(0);
@@ -245,23 +236,18 @@ function itemRows(input: OrderImportInput, refunds: MemoRefunds, rateText: strin
 const toBase = (amount: Decimal, rate: Decimal): Decimal => amount.div(rate).toDecimalPlaces(4, Decimal.ROUND_HALF_UP);
 
 function read(parameter: string, value: number | string): Decimal {
-  try {
-    return parseAmount(value);
-  } catch (error) {
-    if (error instanceof AmountError) throw invalid(parameter, `${parameter}: ${error.message}`);
-    throw error;
-  }
+  return readAmountParameter(parameter, value, refuseInvalidData);
 }
 
 function nonNegative(parameter: string, value: number | string): Decimal {
   const amount = read(parameter, value);
-  if (amount.isNegative()) throw invalid(parameter, `${parameter} must not be negative.`);
+  if (amount.isNegative()) throw refuseInvalidData(parameter, `${parameter} must not be negative.`);
   return amount;
 }
 
 function positive(parameter: string, value: number | string): Decimal {
   const amount = read(parameter, value);
-  if (amount.lte(0)) throw invalid(parameter, `${parameter} must be greater than 0.`);
+  if (amount.lte(0)) throw refuseInvalidData(parameter, `${parameter} must be greater than 0.`);
   return amount;
 }
 
@@ -275,11 +261,10 @@ function readDate(value: string): Date {
   const text = value.trim();
   const date = toDate(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text) ? `${text.replace(" ", "T")}Z` : text);
   if (!date || date.getUTCFullYear() < 1) {
-    throw invalid("created_at", `created_at '${value}' is not a date: use 'YYYY-MM-DD HH:MM:SS' (UTC) or ISO-8601 with a zone.`);
+    throw refuseInvalidData("created_at", `created_at '${value}' is not a date: use 'YYYY-MM-DD HH:MM:SS' (UTC) or ISO-8601 with a zone.`);
   }
   return date;
 }
 
-function invalid(parameter: string, message: string) {
-  return MemoFaults.invalidData(message, parameter);
-}
+/** Fault 102 naming the parameter: how this face refuses a bad amount or value. */
+export const refuseInvalidData: AmountRefusal = (parameter, message) => MemoFaults.invalidData(message, parameter);

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import Type from "typebox";
 import type { RouteAuth } from "../../auth/caller.js";
 import { Errors } from "../../errors.js";
-import { withIdempotency } from "../../http/idempotency.js";
-import { idempotencyRequest, sendIdempotent, type IdempotencyScope } from "../../http/idempotent-route.js";
+import { NO_IDEMPOTENCY_KEY, type IdempotencyScope } from "../../http/idempotent-route.js";
 import { ErrorResponses } from "../../http/schemas.js";
+import { runWrite } from "../../http/write-route.js";
 import { parseResponseFields, projectResponse, toCollection } from "../../query/index.js";
 import {
   AuditEntryListQuery,
@@ -21,18 +21,11 @@ import {
   UserIdQuery,
 } from "./schemas.js";
 import { serializeAuditEntry, serializeCredit, serializeTransaction } from "./serialize.js";
-import {
-  addCredit,
-  addTransaction,
-  associateCreditToShopper,
-  deleteCredit,
-  getCredit,
-  listAuditEntries,
-  listCredits,
-  listTransactions,
-  resendCreditCreatedEmail,
-  updateCredit,
-} from "./service.js";
+import { addCredit } from "./create.js";
+import { getCredit, listAuditEntries, listCredits, listTransactions } from "./reads.js";
+import { addTransaction } from "./transactions.js";
+import { associateCreditToShopper, deleteCredit, resendCreditCreatedEmail, updateCredit } from "./update.js";
+import { requireCaller } from "../../http/caller.js";
 
 const BASE = "/api/commerce/customer/credits";
 const TAGS = ["Credits"];
@@ -68,7 +61,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const fields = parseResponseFields(request.query.responseFields);
-      const page = await listCredits(request.tenantDb, request.caller, request.query);
+      const page = await listCredits(request.tenantDb, requireCaller(request), request.query);
       return projectResponse(toCollection({ ...page, items: page.items.map(serializeCredit) }), fields);
     },
   );
@@ -89,7 +82,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const fields = parseResponseFields(request.query.responseFields);
-      return projectResponse(serializeCredit(await getCredit(request.tenantDb, request.caller, request.params.code)), fields);
+      return projectResponse(serializeCredit(await getCredit(request.tenantDb, requireCaller(request), request.params.code)), fields);
     },
   );
 
@@ -115,14 +108,10 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const fields = parseResponseFields(request.query.responseFields);
-      const { caller } = request;
-      const result = await app.ledgerMetrics.countCommitted((written) =>
-        withIdempotency(request.tenantDb, idempotencyRequest(request, IDEMPOTENCY), async (tx) => ({
-          statusCode: 200,
-          body: projectResponse(serializeCredit(await addCredit(tx, caller, request.body, new Date(), written)), fields),
-        })),
-      );
-      return sendIdempotent(reply, result);
+      return runWrite(request, reply, IDEMPOTENCY, async (tx, written) => ({
+        statusCode: 200,
+        body: projectResponse(serializeCredit(await addCredit(tx, requireCaller(request), request.body, new Date(), written)), fields),
+      }));
     },
   );
 
@@ -146,10 +135,12 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const fields = parseResponseFields(request.query.responseFields);
-      const credit = await updateCredit(request.tenantDb, request.caller, request.params.code, request.body, new Date());
-      return projectResponse(serializeCredit(credit), fields);
+      return runWrite(request, reply, NO_IDEMPOTENCY_KEY, async (tx) => {
+        const credit = await updateCredit(tx, requireCaller(request), request.params.code, request.body, new Date());
+        return { statusCode: 200, body: projectResponse(serializeCredit(credit), fields) };
+      });
     },
   );
 
@@ -169,10 +160,11 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 204: EmptyBody("Deleted; no body."), ...ErrorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => {
-      await deleteCredit(request.tenantDb, request.caller, request.params.code, new Date());
-      return reply.status(204).send();
-    },
+    async (request, reply) =>
+      runWrite(request, reply, NO_IDEMPOTENCY_KEY, async (tx) => {
+        await deleteCredit(tx, requireCaller(request), request.params.code, new Date());
+        return { statusCode: 204, body: undefined };
+      }),
   );
 
   app.put(
@@ -192,16 +184,18 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => {
-      const { caller } = request;
+    async (request, reply) => {
+      const caller = requireCaller(request);
       if (caller.kind !== "shopper") {
         throw Errors.forbidden(
           "associate-to-shopper binds a credit to the calling shopper and needs a shopper token; applications set customerId with updateCredit.",
         );
       }
       const fields = parseResponseFields(request.query.responseFields);
-      const credit = await associateCreditToShopper(request.tenantDb, caller, request.params.code, new Date());
-      return projectResponse(serializeCredit(credit), fields);
+      return runWrite(request, reply, NO_IDEMPOTENCY_KEY, async (tx) => {
+        const credit = await associateCreditToShopper(tx, caller, request.params.code, new Date());
+        return { statusCode: 200, body: projectResponse(serializeCredit(credit), fields) };
+      });
     },
   );
 
@@ -222,10 +216,11 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: EmptyBody("Queued; empty body."), ...ErrorResponses(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => {
-      await resendCreditCreatedEmail(request.tenantDb, request.caller, request.params.code, new Date());
-      return reply.status(200).send();
-    },
+    async (request, reply) =>
+      runWrite(request, reply, NO_IDEMPOTENCY_KEY, async (tx) => {
+        await resendCreditCreatedEmail(tx, requireCaller(request), request.params.code, new Date());
+        return { statusCode: 200, body: undefined };
+      }),
   );
 
   app.get(
@@ -246,7 +241,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const fields = parseResponseFields(request.query.responseFields);
-      const page = await listTransactions(request.tenantDb, request.caller, request.params.code, request.query);
+      const page = await listTransactions(request.tenantDb, requireCaller(request), request.params.code, request.query);
       return projectResponse(toCollection({ ...page, items: page.items.map(serializeTransaction) }), fields);
     },
   );
@@ -275,14 +270,10 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const fields = parseResponseFields(request.query.responseFields);
-      const { caller } = request;
-      const result = await app.ledgerMetrics.countCommitted((written) =>
-        withIdempotency(request.tenantDb, idempotencyRequest(request, IDEMPOTENCY), async (tx) => {
-          const row = await addTransaction(tx, caller, request.params.code, request.body, new Date(), written);
-          return { statusCode: 200, body: projectResponse(serializeTransaction(row), fields) };
-        }),
-      );
-      return sendIdempotent(reply, result);
+      return runWrite(request, reply, IDEMPOTENCY, async (tx, written) => {
+        const row = await addTransaction(tx, requireCaller(request), request.params.code, request.body, new Date(), written);
+        return { statusCode: 200, body: projectResponse(serializeTransaction(row), fields) };
+      });
     },
   );
 
@@ -304,7 +295,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const fields = parseResponseFields(request.query.responseFields);
-      const page = await listAuditEntries(request.tenantDb, request.caller, request.params.code, request.query);
+      const page = await listAuditEntries(request.tenantDb, requireCaller(request), request.params.code, request.query);
       return projectResponse(toCollection({ ...page, items: page.items.map(serializeAuditEntry) }), fields);
     },
   );

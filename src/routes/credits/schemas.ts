@@ -1,15 +1,8 @@
 import Type, { type Static, type TSchema } from "typebox";
 import { idempotencyHeaders } from "../../http/idempotent-route.js";
 import { collection, listQuery } from "../../http/list-schemas.js";
-import {
-  ACTIVITY_TYPES,
-  AUDIT_ENTRY_FIELDS,
-  CREDIT_FIELDS,
-  CREDIT_TYPES,
-  describeFields,
-  TRANSACTION_FIELDS,
-  TRANSACTION_TYPES,
-} from "./fields.js";
+import { describeFields, FILTER_GRAMMAR, type FieldSpecMap } from "../../query/index.js";
+import { ACTIVITY_TYPES, AUDIT_ENTRY_FIELDS, CREDIT_FIELDS, CREDIT_TYPES, TRANSACTION_FIELDS, TRANSACTION_TYPES } from "./fields.js";
 
 // Nullable scalars are written as JSON Schema type arrays rather than anyOf unions: fast-json-stringify serializes
 // `["string", "null"]` with a typeof check, while anyOf makes it validate every value against each branch.
@@ -211,17 +204,8 @@ const USER_ID = Type.String({
 export const ResponseFieldsQuery = Type.Object({ responseFields: Type.Optional(RESPONSE_FIELDS) });
 export const UserIdQuery = Type.Object({ userId: Type.Optional(USER_ID), responseFields: Type.Optional(RESPONSE_FIELDS) });
 
-const FILTER_GRAMMAR =
-  "A filter expression: `field op value`, combined with `and`, `or` and parentheses (`and` binds tighter than `or`). " +
-  "Operators: `eq ne gt ge lt le` (equality and ranges), `sw` (starts with), `cont` (contains), `in [a,b]`; " +
-  "`eq null` / `ne null` test for missing values. Values: bare numbers, `true`/`false`, bare words, or single- or " +
-  "double-quoted strings (double a quote inside: `'O''Brien'`); dates as ISO-8601 (`2026-01-05` or " +
-  "`2026-01-05T14:30:00Z`). Field names are case-insensitive. Spaces may be sent as `%20` or `+` (so a literal " +
-  "`+`, as in a time-zone offset, must be sent as `%2B`). " +
-  "`%` and `_` in `sw`/`cont` values are literal characters.";
-
 /** The query string of a credits list, with the filter grammar and the resource's fields in its description. */
-function creditsListQuery(fields: Parameters<typeof describeFields>[0], examples: { filter: string[]; sortBy: string[] }) {
+function creditsListQuery(fields: FieldSpecMap, examples: { filter: string[]; sortBy: string[] }) {
   const described = describeFields(fields);
   return listQuery(
     {

@@ -41,8 +41,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async () => {
       try {
         await withTimeout(app.db.ping(), READY_TIMEOUT_MS);
-      } catch {
-        throw Errors.maintenance("The database is not reachable.");
+      } catch (error) {
+        throw Errors.maintenance("The database is not reachable.", { cause: error });
       }
       return { status: "ok" as const, database: app.db.kind };
     },

@@ -2,7 +2,7 @@ import { verifyAgainstDecoy, verifySecret } from "../../auth/secrets.js";
 import { ApiError, Errors } from "../../errors.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { FailureLimiter } from "./failure-limiter.js";
-import type { ApiCredentials } from "./params.js";
+import type { ApiCredentials, SignInLimits } from "./sign-in.js";
 
 /** The loyalty account an API user signed in to. */
 export interface ApiAccount {
@@ -16,19 +16,6 @@ export class ThrottledError extends ApiError {
     super("TOO_MANY_REQUESTS", `Too many failed sign-ins; retry in ${retryAfterSeconds} seconds.`);
   }
 }
-
-/** Failed sign-ins allowed per window, per account and user and per client address. */
-export interface SignInLimits {
-  perUser: number;
-  perAddress: number;
-  windowMs: number;
-}
-
-/**
- * Enough for a client with a stale key to notice, too few for guessing a key. An address gets more than a user
- * because several users may sit behind one (an office, a proxy).
- */
-export const SIGN_IN_LIMITS: SignInLimits = { perUser: 10, perAddress: 30, windowMs: 60_000 };
 
 // One message for a wrong user, key or account: the answer must not tell a guesser which part was right.
 const INVALID_CREDENTIALS = "The user, API key or account is not valid.";

@@ -3,10 +3,9 @@ import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { Errors } from "../../errors.js";
-import { toApiError } from "../../http/error-mapping.js";
-import { ApiUserAuthenticator, SIGN_IN_LIMITS, ThrottledError } from "./credentials.js";
-import { readFormat, readReportRequest, validationMessage } from "./params.js";
+import { ApiUserAuthenticator } from "./credentials.js";
+import { LOYALTY_ERROR_FORMAT } from "./error-format.js";
+import { readReportRequest } from "./params.js";
 import {
   ApiKeyHeader,
   CustomerBalancesReport,
@@ -15,6 +14,7 @@ import {
   ReportParams,
   reportResponses,
 } from "./schemas.js";
+import { SIGN_IN_LIMITS } from "./sign-in.js";
 import { customerBalanceBatches, reportScope } from "./service.js";
 import { type ReportCustomer, type ReportWriter, reportWriter } from "./writers.js";
 
@@ -50,23 +50,8 @@ const loyaltyRoutes: FastifyPluginAsyncTypebox<LoyaltyRoutesOptions> = async (ap
     dropEmptyValues(request.body);
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const raw = request.method === "GET" ? request.query : request.body;
-    const { format } = readFormat(raw);
-    const validation = (error as { validation?: Parameters<typeof validationMessage>[0][] }).validation;
-    const apiError = validation ? Errors.invalidParameter(validationMessage(validation[0], raw)) : toApiError(error);
-    if (apiError.statusCode >= 500) {
-      request.log.error({ err: error, errorCode: apiError.errorCode }, "request failed");
-    } else {
-      request.log.info({ errorCode: apiError.errorCode, message: apiError.message }, "request rejected");
-    }
-    if (error instanceof ThrottledError) reply.header("retry-after", String(error.retryAfterSeconds));
-    const writer = reportWriter(format);
-    return reply.status(apiError.statusCode).type(writer.contentType).send(writer.error(apiError.message));
-  });
-
   const routeOptions = {
-    config: { public: true },
+    config: { public: true, errorFormat: LOYALTY_ERROR_FORMAT },
     // A HEAD would run the whole report only to throw the body away.
     exposeHeadRoute: false,
   };

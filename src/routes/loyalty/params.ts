@@ -1,16 +1,10 @@
 import { Errors } from "../../errors.js";
 import { CALLBACK_MAX_LENGTH, CALLBACK_PATTERN, MAX_LIMIT, PARAMETER_RULES, type ReportParams } from "./schemas.js";
+import type { ApiCredentials } from "./sign-in.js";
 import type { OutputFormat } from "./writers.js";
 
 /** The kind of campaign a coalition report pools. */
 export type CoalitionKind = "Points" | "StoredValue";
-
-/** What identifies the caller: the API user, its key and the loyalty account it signs in to. */
-export interface ApiCredentials {
-  accountCode: string;
-  userId: string;
-  key: string;
-}
 
 /** A customers_balances request, read and checked. */
 export interface ReportRequest {

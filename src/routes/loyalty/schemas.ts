@@ -1,5 +1,6 @@
 import Type, { type Static } from "typebox";
-import { SIGN_IN_LIMITS } from "./credentials.js";
+import { JANE_DOE_REPORT_LINE } from "../../examples/index.js";
+import { SIGN_IN_LIMITS } from "./sign-in.js";
 import { CUSTOMER_FIELDS } from "./writers.js";
 
 /** Largest `limit` accepted. Without `limit` the whole report streams, so this bounds pages, not memory. */
@@ -124,32 +125,7 @@ export const CustomerBalancesReport = Type.Object(
     examples: [
       {
         status: "success",
-        customer: [
-          {
-            card_number: "12345678",
-            code: "173648028775637382",
-            first_name: "Jane",
-            last_name: "Doe",
-            email: "jdoe@email.com",
-            phone: "555-5555",
-            address1: "123 Main St.",
-            address2: "Apt 3G",
-            city: "Anytown",
-            state: "ND",
-            zip: "12345",
-            country: "NZ",
-            custom1: "She likes cheese!",
-            custom_date: "1970-07-14",
-            customer_username: "jdoe123",
-            record_timestamp: "2011-05-07 14:38:59",
-            earned: "6021",
-            redeemed: "-6001",
-            balance: "20",
-            balance_equivalent: "0.02",
-            earned_equivalent: "6.02",
-            redeemed_equivalent: "-6",
-          },
-        ],
+        customer: [JANE_DOE_REPORT_LINE],
       },
     ],
   },

@@ -5,6 +5,7 @@ import { Errors } from "../../errors.js";
 import { ErrorResponses } from "../../http/schemas.js";
 import { AuthTicket, AuthTicketRequest, Tenant, TenantParams } from "./schemas.js";
 import { getTenant, issueAuthTicket } from "./service.js";
+import { requireCaller } from "../../http/caller.js";
 
 export interface PlatformRoutesOptions {
   config: Pick<Config, "REFRESH_TOKEN_TTL_SECONDS" | "TOKEN_RATE_LIMIT_PER_MINUTE">;
@@ -60,7 +61,7 @@ const platformRoutes: FastifyPluginAsyncTypebox<PlatformRoutesOptions> = async (
     async (request) => {
       const { tenantId } = request.params;
       // Another tenant's id answers exactly like one that does not exist.
-      if (tenantId !== request.caller.tenantId) throw Errors.notFound(`Tenant ${tenantId} was not found.`);
+      if (tenantId !== requireCaller(request).tenantId) throw Errors.notFound(`Tenant ${tenantId} was not found.`);
       return getTenant(request.tenantDb, tenantId);
     },
   );

@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import Type from "typebox";
 import type { RouteAuth } from "../../auth/caller.js";
+import { validationFault } from "../../http/magento-validation.js";
 import { ErrorResponses } from "../../http/schemas.js";
+import { BALANCE_INVALID_DATA } from "../../magento/index.js";
 import { toKiboAmount } from "../../money/index.js";
 import { toCollection } from "../../query/index.js";
-import { validationFault } from "../creditmemos/faults.js";
 import { BalanceQuery, CustomerParams, HistoryQuery, MODEL_SCHEMAS } from "./schemas.js";
 import { serializeHistoryEntry } from "./serialize.js";
-import { getBalance, getHistory, INVALID_DATA_MESSAGE } from "./service.js";
+import { getBalance, getHistory } from "./service.js";
+import { requireCaller } from "../../http/caller.js";
 
 const BASE = "/api/commerce/customer/accounts/:customerId/storecredit";
 const TAGS = ["Store credit"];
@@ -15,7 +17,7 @@ const TAGS = ["Store credit"];
 const READ: RouteAuth = { behaviors: ["BalanceRead"], shoppers: true };
 
 // Every 400 on these routes is Magento's fault 100, request validation included (a customerId of "abc", no websiteId).
-const invalidData = validationFault(100, INVALID_DATA_MESSAGE, true);
+const invalidData = validationFault(BALANCE_INVALID_DATA);
 
 const COUNTED =
   "The balance is made of the customer's credits of every type — store credits, gift cards and custom credits — " +
@@ -49,7 +51,7 @@ const storeCreditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const balance = await getBalance(request.tenantDb, request.caller, request.params.customerId, request.query.websiteId, new Date());
+      const balance = await getBalance(request.tenantDb, requireCaller(request), request.params.customerId, request.query.websiteId, new Date());
       return { ...balance, amount: toKiboAmount(balance.amount) };
     },
   );
@@ -80,7 +82,7 @@ const storeCreditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const page = await getHistory(request.tenantDb, request.caller, request.params.customerId, request.query, new Date());
+      const page = await getHistory(request.tenantDb, requireCaller(request), request.params.customerId, request.query, new Date());
       return toCollection({ ...page, items: page.items.map((row) => serializeHistoryEntry(row, page)) });
     },
   );

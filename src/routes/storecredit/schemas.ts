@@ -1,6 +1,6 @@
 import Type, { type Static, type TSchema } from "typebox";
 import { collection, listQuery } from "../../http/list-schemas.js";
-import { describeFields } from "../credits/fields.js";
+import { describeFields, summarizeFilterLanguage } from "../../query/index.js";
 import { HISTORY_FIELDS } from "./fields.js";
 
 const MAX_INT32 = 2_147_483_647;
@@ -103,9 +103,7 @@ export const HistoryQuery = listQuery(
       examples: ["updated_at asc", "balance_delta desc"],
     },
     filter: {
-      description:
-        "The filter language of the Kibo credits list (`field op value` with `and`, `or`, parentheses; `eq ne gt ge lt le " +
-        "in`; dates ISO-8601).",
+      description: summarizeFilterLanguage(HISTORY_FIELDS),
       fields: `${describeFields(HISTORY_FIELDS)}; \`action\` by number`,
       examples: HISTORY_FILTER_EXAMPLES,
     },

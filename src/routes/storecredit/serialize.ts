@@ -1,6 +1,6 @@
 import type { CreditTransaction } from "../../generated/prisma/client.js";
+import { magentoDate } from "../../magento/index.js";
 import { type DecimalLike, MONEY_SCALE, toDecimal } from "../../money/index.js";
-import { magentoDate } from "../creditmemos/magento.js";
 import { actionNumber } from "./fields.js";
 import type { HistoryEntryJson } from "./schemas.js";
 

@@ -1,6 +1,4 @@
-import type { FastifyInstance } from "fastify";
 import request from "supertest";
-import type { Database } from "../../../src/db/database.js";
 import {
   createCredit,
   createCreditmemo,
@@ -13,40 +11,28 @@ import {
   createWebsite,
 } from "../../../src/demo/factories.js";
 import { renderOpenApi } from "../../../src/openapi.js";
-import { buildTestApp } from "../../helpers/app.js";
 import { appAuth } from "../../helpers/auth.js";
-import { openTestDatabase } from "../../helpers/database.js";
+import { useTestApp } from "../../helpers/harness.js";
 
-let database: Database;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database);
-  await app.ready();
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const harness = useTestApp({ reset: false });
 
 /** Everything tenant B owns, and strings that would betray it in a response. */
 async function tenantBWithEverything() {
-  const tenant = await createTenant(database.prisma);
-  const website = await createWebsite(database.prisma, { tenantId: tenant.id });
-  const customer = await createCustomer(database.prisma, { tenantId: tenant.id, email: "b-secret-shopper@tenant-b.test" });
-  const credit = await createCredit(database.prisma, {
+  const tenant = await createTenant(harness.database.prisma);
+  const website = await createWebsite(harness.database.prisma, { tenantId: tenant.id });
+  const customer = await createCustomer(harness.database.prisma, { tenantId: tenant.id, email: "b-secret-shopper@tenant-b.test" });
+  const credit = await createCredit(harness.database.prisma, {
     tenantId: tenant.id,
     customerId: customer.customerId,
     code: "B-SECRET-CREDIT-0001",
     initialBalance: "50",
     transactions: [{ type: "Debit", amount: "5" }],
   });
-  const order = await createOrder(database.prisma, { tenantId: tenant.id, websiteId: website.id, customerId: customer.customerId });
-  const memo = await createCreditmemo(database.prisma, { tenant_id: tenant.id, order_ref: order.id });
-  const account = await createLoyaltyAccount(database.prisma, { tenantId: tenant.id });
-  const campaign = await createLoyaltyCampaign(database.prisma, { accountId: account.id });
-  await createLoyaltyEntry(database.prisma, { campaignId: campaign.id, customerRef: customer.id, points: 100 });
+  const order = await createOrder(harness.database.prisma, { tenantId: tenant.id, websiteId: website.id, customerId: customer.customerId });
+  const memo = await createCreditmemo(harness.database.prisma, { tenant_id: tenant.id, order_ref: order.id });
+  const account = await createLoyaltyAccount(harness.database.prisma, { tenantId: tenant.id });
+  const campaign = await createLoyaltyCampaign(harness.database.prisma, { accountId: account.id });
+  await createLoyaltyEntry(harness.database.prisma, { campaignId: campaign.id, customerRef: customer.id, points: 100 });
   return {
     tenant,
     pathValues: {
@@ -65,11 +51,11 @@ async function tenantBWithEverything() {
 /** Tenant B's rows as they stand, to prove a walk by tenant A changed none of them. */
 async function snapshotOf(tenantId: number) {
   const [credits, transactions, memos, orders, outbox] = await Promise.all([
-    database.prisma.credit.findMany({ where: { tenantId }, orderBy: { id: "asc" } }),
-    database.prisma.creditTransaction.count({ where: { tenantId } }),
-    database.prisma.creditmemo.findMany({ where: { tenant_id: tenantId }, include: { comments: true }, orderBy: { creditmemo_id: "asc" } }),
-    database.prisma.order.findMany({ where: { tenantId }, include: { items: true } }),
-    database.prisma.notificationOutbox.count({ where: { tenantId } }),
+    harness.database.prisma.credit.findMany({ where: { tenantId }, orderBy: { id: "asc" } }),
+    harness.database.prisma.creditTransaction.count({ where: { tenantId } }),
+    harness.database.prisma.creditmemo.findMany({ where: { tenant_id: tenantId }, include: { comments: true }, orderBy: { creditmemo_id: "asc" } }),
+    harness.database.prisma.order.findMany({ where: { tenantId }, include: { items: true } }),
+    harness.database.prisma.notificationOutbox.count({ where: { tenantId } }),
   ]);
   return JSON.stringify({ credits, transactions, memos, orders, outbox }, (_key, value) =>
     typeof value === "bigint" ? value.toString() : value,
@@ -85,17 +71,17 @@ const BODIES: Record<string, unknown> = {
 
 test("a token of tenant A, walked over every route of the OpenAPI document with tenant B's ids, sees and changes nothing of B", async () => {
   const b = await tenantBWithEverything();
-  const tenantA = await createTenant(database.prisma);
-  const auth = await appAuth(app, tenantA.id);
+  const tenantA = await createTenant(harness.database.prisma);
+  const auth = await appAuth(harness.app, tenantA.id);
   const before = await snapshotOf(b.tenant.id);
-  const document = JSON.parse(renderOpenApi(app)) as {
+  const document = JSON.parse(renderOpenApi(harness.app)) as {
     paths: Record<string, Record<string, { operationId?: string }>>;
   };
   const walked: string[] = [];
   for (const [template, operations] of Object.entries(document.paths)) {
     const path = template.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(b.pathValues[name] ?? "1"));
     for (const [method, operation] of Object.entries(operations)) {
-      const call = request(app.server)[method as "get" | "post" | "put" | "delete"](path).query(b.query).set(auth);
+      const call = request(harness.app.server)[method as "get" | "post" | "put" | "delete"](path).query(b.query).set(auth);
       const body = operation.operationId ? BODIES[operation.operationId] : undefined;
       const response = await (method === "get" || method === "delete" ? call : call.send(body ?? {}));
       walked.push(`${method.toUpperCase()} ${template} → ${response.status}`);

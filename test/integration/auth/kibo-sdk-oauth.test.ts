@@ -1,34 +1,24 @@
 import type { AddressInfo } from "node:net";
 import { Configuration } from "@kibocommerce/rest-sdk";
 import { CreditApi } from "@kibocommerce/rest-sdk/clients/Customer/index.js";
-import type { FastifyInstance } from "fastify";
 import { BEHAVIORS } from "../../../src/auth/caller.js";
-import type { Database } from "../../../src/db/database.js";
 import { createCredit, createTenant, createWebsite } from "../../../src/demo/factories.js";
 import { registerApplication } from "../../../src/routes/platform/service.js";
-import { buildTestApp } from "../../helpers/app.js";
-import { openTestDatabase } from "../../helpers/database.js";
+import { useTestApp } from "../../helpers/harness.js";
 
-let database: Database;
-let app: FastifyInstance;
+const harness = useTestApp({ reset: false });
 let tally: URL;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database);
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  tally = new URL(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
+  await harness.app.listen({ port: 0, host: "127.0.0.1" });
+  tally = new URL(`http://127.0.0.1:${(harness.app.server.address() as AddressInfo).port}`);
 });
 
 test("Kibo's SDK, given only a client id and shared secret, authenticates against Tally and lists credits", async () => {
-  const tenant = await createTenant(database.prisma, { domain: "tenant.tally.test" });
-  const website = await createWebsite(database.prisma, { tenantId: tenant.id });
-  await createCredit(database.prisma, { tenantId: tenant.id, code: "SDK-OAUTH-1", initialBalance: "25" });
-  const { clientId, clientSecret } = await registerApplication(database.prisma, {
+  const tenant = await createTenant(harness.database.prisma, { domain: "tenant.tally.test" });
+  const website = await createWebsite(harness.database.prisma, { tenantId: tenant.id });
+  await createCredit(harness.database.prisma, { tenantId: tenant.id, code: "SDK-OAUTH-1", initialBalance: "25" });
+  const { clientId, clientSecret } = await registerApplication(harness.database.prisma, {
     tenantId: tenant.id,
     name: "SDK",
     behaviors: BEHAVIORS,

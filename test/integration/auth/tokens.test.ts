@@ -1,56 +1,48 @@
-import type { FastifyInstance } from "fastify";
 import { SignJWT, base64url } from "jose";
 import request from "supertest";
-import type { Database } from "../../../src/db/database.js";
 import { createTenant, createWebsite } from "../../../src/demo/factories.js";
 import { registerApplication } from "../../../src/routes/platform/service.js";
 import { buildLoggedApp } from "../../helpers/app.js";
 import { TEST_KEYS, appAuth, shopperAuth } from "../../helpers/auth.js";
-import { openTestDatabase, resetDatabase } from "../../helpers/database.js";
+import { requireCaller } from "../../../src/http/caller.js";
+import { useTestApp } from "../../helpers/harness.js";
 
-let database: Database;
-let app: FastifyInstance;
 const logLines: Record<string, unknown>[] = [];
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildLoggedApp(database, logLines, { TOKEN_RATE_LIMIT_PER_MINUTE: "5" });
-  app.get("/api/test/needs-credit-read", { config: { auth: { behaviors: ["CreditRead"] } } }, async (req) => ({
-    tenantId: req.caller.tenantId,
-    kind: req.caller.kind,
-  }));
-  app.get("/api/test/shoppers-welcome", { config: { auth: { behaviors: ["CreditRead"], shoppers: true } } }, async (req) => ({
-    kind: req.caller.kind,
-    customerId: req.caller.kind === "shopper" ? req.caller.customerId : null,
-  }));
-  await app.ready();
+const harness = useTestApp({
+  logLines,
+  env: { TOKEN_RATE_LIMIT_PER_MINUTE: "5" },
+  beforeReady(app) {
+    app.get("/api/test/needs-credit-read", { config: { auth: { behaviors: ["CreditRead"] } } }, async (req) => ({
+      tenantId: requireCaller(req).tenantId,
+      kind: requireCaller(req).kind,
+    }));
+    app.get("/api/test/shoppers-welcome", { config: { auth: { behaviors: ["CreditRead"], shoppers: true } } }, async (req) => {
+      const caller = requireCaller(req);
+      return { kind: caller.kind, customerId: caller.kind === "shopper" ? caller.customerId : null };
+    });
+  },
 });
-beforeEach(async () => {
-  await resetDatabase(database);
+beforeEach(() => {
   logLines.length = 0;
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
 });
 
 const OAUTH = "/api/platform/applications/authtickets/oauth";
 
 async function registeredApp(behaviors = ["CreditRead"] as const) {
-  const tenant = await createTenant(database.prisma);
-  const credentials = await registerApplication(database.prisma, { tenantId: tenant.id, name: "Test app", behaviors });
+  const tenant = await createTenant(harness.database.prisma);
+  const credentials = await registerApplication(harness.database.prisma, { tenantId: tenant.id, name: "Test app", behaviors });
   return { tenant, ...credentials };
 }
 
 describe("client credentials", () => {
   test("a registered application gets a bearer token that opens its tenant's routes", async () => {
     const { tenant, clientId, clientSecret } = await registeredApp();
-    const ticket = await request(app.server)
+    const ticket = await request(harness.app.server)
       .post(OAUTH)
       .send({ client_id: clientId, client_secret: clientSecret, grant_type: "client_credentials" });
     expect(ticket.status).toBe(200);
     expect(ticket.body).toMatchObject({ token_type: "Bearer", expires_in: 3600, scope: "CreditRead" });
-    const response = await request(app.server)
+    const response = await request(harness.app.server)
       .get("/api/test/needs-credit-read")
       .set("authorization", `Bearer ${ticket.body.access_token}`);
     expect(response.status).toBe(200);
@@ -60,20 +52,20 @@ describe("client credentials", () => {
   test("a refresh token works exactly once", async () => {
     const { clientId, clientSecret } = await registeredApp();
     const body = { client_id: clientId, client_secret: clientSecret, grant_type: "client_credentials" };
-    const first = await request(app.server).post(OAUTH).send(body);
-    const refreshed = await request(app.server).post(OAUTH).send({ ...body, refresh_token: first.body.refresh_token });
+    const first = await request(harness.app.server).post(OAUTH).send(body);
+    const refreshed = await request(harness.app.server).post(OAUTH).send({ ...body, refresh_token: first.body.refresh_token });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refresh_token).not.toBe(first.body.refresh_token);
-    const replayed = await request(app.server).post(OAUTH).send({ ...body, refresh_token: first.body.refresh_token });
+    const replayed = await request(harness.app.server).post(OAUTH).send({ ...body, refresh_token: first.body.refresh_token });
     expect(replayed.status).toBe(401);
   });
 
   test("a wrong secret and an unknown client id get the same answer", async () => {
     const { clientId } = await registeredApp();
-    const wrongSecret = await request(app.server)
+    const wrongSecret = await request(harness.app.server)
       .post(OAUTH)
       .send({ client_id: clientId, client_secret: "guess", grant_type: "client_credentials" });
-    const unknownClient = await request(app.server)
+    const unknownClient = await request(harness.app.server)
       .post(OAUTH)
       .send({ client_id: "nobody", client_secret: "guess", grant_type: "client_credentials" });
     expect(wrongSecret.status).toBe(401);
@@ -87,7 +79,7 @@ describe("client credentials", () => {
     const statuses: number[] = [];
     let last: request.Response | undefined;
     for (let attempt = 0; attempt < 7; attempt += 1) {
-      last = await request(app.server)
+      last = await request(harness.app.server)
         .post(OAUTH)
         .send({ client_id: clientId, client_secret: `guess-${attempt}`, grant_type: "client_credentials" });
       statuses.push(last.status);
@@ -99,15 +91,15 @@ describe("client credentials", () => {
 
   test("neither the secret nor the tokens reach the log", async () => {
     const { clientId, clientSecret } = await registeredApp();
-    const ticket = await request(app.server)
+    const ticket = await request(harness.app.server)
       .post(OAUTH)
       .send({ client_id: clientId, client_secret: clientSecret, grant_type: "client_credentials" });
-    await request(app.server).get("/api/test/needs-credit-read").set("authorization", `Bearer ${ticket.body.access_token}`);
+    await request(harness.app.server).get("/api/test/needs-credit-read").set("authorization", `Bearer ${ticket.body.access_token}`);
     const logged = JSON.stringify(logLines);
     expect(logged).not.toContain(clientSecret);
     expect(logged).not.toContain(ticket.body.access_token);
     expect(logged).not.toContain(ticket.body.refresh_token);
-    const stored = await database.prisma.application.findUniqueOrThrow({ where: { clientId } });
+    const stored = await harness.database.prisma.application.findUniqueOrThrow({ where: { clientId } });
     expect(logged).not.toContain(stored.secretHash);
     expect(stored.secretHash).toMatch(/^scrypt\$/);
     expect(stored.secretHash).not.toContain(clientSecret);
@@ -116,10 +108,10 @@ describe("client credentials", () => {
 
 describe("bearer tokens", () => {
   const tenantId = 4242;
-  const get = (headers: Record<string, string>) => request(app.server).get("/api/test/needs-credit-read").set(headers);
+  const get = (headers: Record<string, string>) => request(harness.app.server).get("/api/test/needs-credit-read").set(headers);
 
   test("no token → 401", async () => {
-    const response = await request(app.server).get("/api/test/needs-credit-read");
+    const response = await request(harness.app.server).get("/api/test/needs-credit-read");
     expect(response.status).toBe(401);
     expect(response.body.errorCode).toBe("UNAUTHORIZED");
   });
@@ -166,27 +158,27 @@ describe("bearer tokens", () => {
       .setSubject("7")
       .setExpirationTime("1h")
       .sign(new TextEncoder().encode(TEST_KEYS.SHOPPER_TOKEN_SECRET));
-    expect((await request(app.server).get("/api/test/shoppers-welcome").set("authorization", `Bearer ${token}`)).status).toBe(401);
+    expect((await request(harness.app.server).get("/api/test/shoppers-welcome").set("authorization", `Bearer ${token}`)).status).toBe(401);
   });
 
   test("a valid token lacking the route's behavior → 403 naming it", async () => {
-    const response = await get(await appAuth(app, tenantId, ["BalanceRead"]));
+    const response = await get(await appAuth(harness.app, tenantId, ["BalanceRead"]));
     expect(response.status).toBe(403);
     expect(response.body).toMatchObject({ errorCode: "FORBIDDEN", message: "The token lacks the required behavior CreditRead." });
   });
 
   test("an x-vol-tenant header that disagrees with the token → 403", async () => {
-    const response = await get({ ...(await appAuth(app, tenantId)), "x-vol-tenant": "26507" });
+    const response = await get({ ...(await appAuth(harness.app, tenantId)), "x-vol-tenant": "26507" });
     expect(response.status).toBe(403);
-    const agreeing = await get({ ...(await appAuth(app, tenantId)), "x-vol-tenant": String(tenantId) });
+    const agreeing = await get({ ...(await appAuth(harness.app, tenantId)), "x-vol-tenant": String(tenantId) });
     expect(agreeing.status).toBe(200);
   });
 
   test("x-vol-site must be one of the tenant's sites", async () => {
-    const tenant = await createTenant(database.prisma);
-    const own = await createWebsite(database.prisma, { tenantId: tenant.id });
-    const foreign = await createWebsite(database.prisma);
-    const auth = await appAuth(app, tenant.id);
+    const tenant = await createTenant(harness.database.prisma);
+    const own = await createWebsite(harness.database.prisma, { tenantId: tenant.id });
+    const foreign = await createWebsite(harness.database.prisma);
+    const auth = await appAuth(harness.app, tenant.id);
     expect((await get({ ...auth, "x-vol-site": String(own.siteId) })).status).toBe(200);
     const response = await get({ ...auth, "x-vol-site": String(foreign.siteId) });
     expect(response.status).toBe(403);
@@ -196,14 +188,14 @@ describe("bearer tokens", () => {
   test("shopper tokens reach only routes that admit shoppers", async () => {
     const shopper = await shopperAuth(tenantId, 77);
     expect((await get(shopper)).status).toBe(403);
-    const welcome = await request(app.server).get("/api/test/shoppers-welcome").set(shopper);
+    const welcome = await request(harness.app.server).get("/api/test/shoppers-welcome").set(shopper);
     expect(welcome.body).toEqual({ kind: "shopper", customerId: 77 });
   });
 
   test("a rotated-out key no longer verifies; a key still listed does", async () => {
     const oldKey = `old-1:${"o".repeat(40)}`;
-    const rotating = await buildLoggedApp(database, [], { AUTH_SIGNING_KEYS: `${TEST_KEYS.AUTH_SIGNING_KEYS},${oldKey}` });
-    const signedWithOld = await buildLoggedApp(database, [], { AUTH_SIGNING_KEYS: oldKey });
+    const rotating = await buildLoggedApp(harness.database, [], { AUTH_SIGNING_KEYS: `${TEST_KEYS.AUTH_SIGNING_KEYS},${oldKey}` });
+    const signedWithOld = await buildLoggedApp(harness.database, [], { AUTH_SIGNING_KEYS: oldKey });
     for (const instance of [rotating, signedWithOld]) {
       instance.get("/api/test/needs-credit-read", { config: { auth: { behaviors: ["CreditRead"] } } }, async () => ({ ok: true }));
       await instance.ready();
@@ -220,11 +212,11 @@ describe("bearer tokens", () => {
 });
 
 test("GET /api/platform/tenants/{id} returns the token's own tenant with its sites, and hides others", async () => {
-  const tenant = await createTenant(database.prisma, { domain: "t1.example.test" });
-  const website = await createWebsite(database.prisma, { tenantId: tenant.id, baseCurrencyCode: "CAD" });
-  const other = await createTenant(database.prisma);
-  const auth = await appAuth(app, tenant.id, []);
-  const own = await request(app.server).get(`/api/platform/tenants/${tenant.id}`).set(auth);
+  const tenant = await createTenant(harness.database.prisma, { domain: "t1.example.test" });
+  const website = await createWebsite(harness.database.prisma, { tenantId: tenant.id, baseCurrencyCode: "CAD" });
+  const other = await createTenant(harness.database.prisma);
+  const auth = await appAuth(harness.app, tenant.id, []);
+  const own = await request(harness.app.server).get(`/api/platform/tenants/${tenant.id}`).set(auth);
   expect(own.status).toBe(200);
   expect(own.body).toEqual({
     id: tenant.id,
@@ -232,5 +224,5 @@ test("GET /api/platform/tenants/{id} returns the token's own tenant with its sit
     domain: "t1.example.test",
     sites: [{ id: website.siteId, siteId: website.siteId, tenantId: tenant.id, name: website.name, domain: "t1.example.test", currencyCode: "CAD" }],
   });
-  expect((await request(app.server).get(`/api/platform/tenants/${other.id}`).set(auth)).status).toBe(404);
+  expect((await request(harness.app.server).get(`/api/platform/tenants/${other.id}`).set(auth)).status).toBe(404);
 });

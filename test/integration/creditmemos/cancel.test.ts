@@ -1,8 +1,11 @@
 import { createCredit, createCreditmemo } from "../../../src/demo/factories.js";
-import { api, creditsHarness, CREDITS } from "../credits/harness.js";
+import { api, useTestApp, CREDITS } from "../../helpers/harness.js";
 import { errorData, exampleOrder, MEMOS, memoPath, shop, type Shop } from "./helpers.js";
+import { postgresOnly } from "../../helpers/postgres-only.js";
 
-const harness = creditsHarness({ poolSize: 10 });
+const onPostgres = postgresOnly("PGlite runs one transaction at a time, so concurrent requests cannot race on it");
+
+const harness = useTestApp({ poolSize: 10 });
 
 const cancel = (incrementId: string) => `${MEMOS}/${incrementId}/cancel`;
 const BALANCE = "/api/commerce/customer/accounts/4/storecredit";
@@ -126,6 +129,26 @@ describe("order_creditmemo.cancel", () => {
     ]);
     expect([first.status, second.status].sort()).toEqual([200, 409]);
     expect(await harness.database.prisma.creditTransaction.count({ where: { creditId: credit.id, action: "Reverted" } })).toBe(1);
+  });
+
+  onPostgres.test("retried with one Idempotency-Key, concurrently, it cancels once and every retry gets the same answer", async () => {
+    const s = await shop(harness);
+    const { memo, credit } = await openMemoWithRefund(s);
+    const send = () => api(harness).put(cancel(memo.increment_id)).set(s.app).set("Idempotency-Key", "cancel-1");
+    const responses = await Promise.all(Array.from({ length: 4 }, send));
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200]);
+    expect(responses.filter((response) => response.headers["idempotent-replayed"] === "true")).toHaveLength(3);
+    for (const response of responses) expect(response.body).toEqual(responses[0]?.body);
+    expect(responses[0]?.body.state).toBe("3");
+
+    const late = await send();
+    expect(late.status).toBe(200);
+    expect(late.headers["idempotent-replayed"]).toBe("true");
+    expect(late.body).toEqual(responses[0]?.body);
+    expect(await harness.database.prisma.creditTransaction.count({ where: { creditId: credit.id, action: "Reverted" } })).toBe(1);
+
+    // Without the key, a second cancel is what it always was.
+    await api(harness).put(cancel(memo.increment_id)).set(s.app).expect(409);
   });
 
   test("an unknown memo is 404 fault 100", async () => {

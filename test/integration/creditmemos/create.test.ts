@@ -1,9 +1,12 @@
 import { createCredit, createCreditmemo } from "../../../src/demo/factories.js";
 import { appAuth } from "../../helpers/auth.js";
-import { api, creditsHarness, CREDITS } from "../credits/harness.js";
+import { api, useTestApp, CREDITS } from "../../helpers/harness.js";
 import { errorData, exampleOrder, MEMOS, memoPath, shop, type Shop } from "./helpers.js";
+import { postgresOnly } from "../../helpers/postgres-only.js";
 
-const harness = creditsHarness({ poolSize: 10 });
+const onPostgres = postgresOnly("PGlite runs one transaction at a time, so concurrent requests cannot race on it");
+
+const harness = useTestApp({ poolSize: 10 });
 
 const BALANCE = (customerId: number) => `/api/commerce/customer/accounts/${customerId}/storecredit`;
 
@@ -186,7 +189,7 @@ describe("order_creditmemo.create: refund to store credit", () => {
     expect(await kiboCreditsTotal(s)).toBe(65.5);
   });
 
-  test("retried with one Idempotency-Key, concurrently, it refunds once and every retry gets the same answer", async () => {
+  onPostgres.test("retried with one Idempotency-Key, concurrently, it refunds once and every retry gets the same answer", async () => {
     const s = await shop(harness);
     const order = await exampleOrder(s);
     const body = { qtys: [{ order_item_id: 776, qty: 2 }], shipping_amount: 0, refundToStoreCreditAmount: 20 };
@@ -202,7 +205,7 @@ describe("order_creditmemo.create: refund to store credit", () => {
     expect((await orderSnapshot(order.id)).items[1]?.qtyRefunded.toFixed()).toBe("2");
   });
 
-  test("two different keys racing for the last refundable quantity: one refunds, the other is refused", async () => {
+  onPostgres.test("two different keys racing for the last refundable quantity: one refunds, the other is refused", async () => {
     const s = await shop(harness);
     const order = await exampleOrder(s);
     const body = { qtys: [{ order_item_id: 775, qty: 1 }], shipping_amount: 0, refundToStoreCreditAmount: 55 };
@@ -220,7 +223,7 @@ describe("order_creditmemo.create: refund to store credit", () => {
     expect(await kiboCreditsTotal(s)).toBe(55);
   });
 
-  test("racing for everything that is left: the loser gets fault 106", async () => {
+  onPostgres.test("racing for everything that is left: the loser gets fault 106", async () => {
     const s = await shop(harness);
     const order = await exampleOrder(s);
     const responses = await Promise.all(

@@ -8,7 +8,7 @@ import {
   type OrderOverrides,
 } from "../../../src/demo/factories.js";
 import { appAuth, shopperAuth } from "../../helpers/auth.js";
-import type { Harness } from "../credits/harness.js";
+import type { Harness } from "../../helpers/harness.js";
 
 export const ORDERS = "/api/commerce/orders";
 export const MEMOS = `${ORDERS}/creditmemos`;

@@ -1,10 +1,10 @@
 import { createCreditmemo } from "../../../src/demo/factories.js";
 import { appAuth } from "../../helpers/auth.js";
-import { api, creditsHarness } from "../credits/harness.js";
+import { api, useTestApp } from "../../helpers/harness.js";
 import { errorData, exampleOrder, MEMOS, memoPath, shop } from "./helpers.js";
 import { SEED_CREDITMEMO_INFO } from "./seed-example.js";
 
-const harness = creditsHarness();
+const harness = useTestApp();
 
 const ID = /^[1-9]\d*$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
@@ -138,6 +138,15 @@ describe("order_creditmemo.list", () => {
     expect(Object.keys(response.body.items[0]).at(-1)).toBe("order_increment_id");
     const next = await api(harness).get(MEMOS).query({ pageSize: 2, startIndex: 2 }).set(s.app);
     expect(next.body.items.map((item: { increment_id: string }) => item.increment_id)).toEqual([memos[2]?.increment_id]);
+  });
+
+  test("totalCount stays exact on a short last page and past the end", async () => {
+    const { s } = await threeMemos();
+    const short = await api(harness).get(MEMOS).query({ pageSize: 2, startIndex: 1 }).set(s.app);
+    expect(short.body).toMatchObject({ startIndex: 1, totalCount: 3 });
+    expect(short.body.items).toHaveLength(2);
+    const beyond = await api(harness).get(MEMOS).query({ startIndex: 10 }).set(s.app);
+    expect(beyond.body).toMatchObject({ startIndex: 10, totalCount: 3, items: [] });
   });
 
   test.each([

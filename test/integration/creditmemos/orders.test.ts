@@ -1,9 +1,9 @@
 import { appAuth } from "../../helpers/auth.js";
-import { api, creditsHarness } from "../credits/harness.js";
+import { api, useTestApp } from "../../helpers/harness.js";
 import { errorData, MEMOS, memoPath, ORDERS, shop, type Shop } from "./helpers.js";
 import { SEED_CREDITMEMO_INFO } from "./seed-example.js";
 
-const harness = creditsHarness();
+const harness = useTestApp();
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 

@@ -1,8 +1,8 @@
 import { createCredit, createCustomer, createTenant, createWebsite } from "../../../src/demo/factories.js";
 import { appAuth, shopperAuth } from "../../helpers/auth.js";
-import { api, creditsHarness, CREDITS, tenantWithShopper } from "./harness.js";
+import { api, useTestApp, CREDITS, tenantWithShopper } from "../../helpers/harness.js";
 
-const harness = creditsHarness();
+const harness = useTestApp();
 
 const DAY = 86_400_000;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -1,8 +1,11 @@
 import { createCredit } from "../../../src/demo/factories.js";
 import { appAuth } from "../../helpers/auth.js";
-import { api, creditsHarness, CREDITS, tenantWithShopper } from "./harness.js";
+import { api, useTestApp, CREDITS, tenantWithShopper } from "../../helpers/harness.js";
+import { postgresOnly } from "../../helpers/postgres-only.js";
 
-const harness = creditsHarness({ poolSize: 10 });
+const onPostgres = postgresOnly("PGlite runs one transaction at a time, so concurrent requests cannot race on it");
+
+const harness = useTestApp({ poolSize: 10 });
 
 const newCard = { creditType: "GiftCard", currencyCode: "USD", initialBalance: 25 };
 
@@ -91,7 +94,7 @@ describe("POST /credits/{code}/transactions with Idempotency-Key", () => {
     expect(response.status).toBe(409);
   });
 
-  test("concurrent retries with one key debit once", async () => {
+  onPostgres.test("concurrent retries with one key debit once", async () => {
     const { app, credit, path } = await card();
     const debit = { transactionType: "Debit", impactAmount: 10 };
     const responses = await Promise.all(

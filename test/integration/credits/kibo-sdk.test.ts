@@ -3,10 +3,10 @@ import { Configuration } from "@kibocommerce/rest-sdk";
 // The package has no "exports" map, so NodeNext resolution needs the file itself, not the directory.
 import { CreditApi } from "@kibocommerce/rest-sdk/clients/Customer/index.js";
 import { createCustomer, createWebsite } from "../../../src/demo/factories.js";
-import { creditsHarness, tenantWithShopper } from "./harness.js";
+import { useTestApp, tenantWithShopper } from "../../helpers/harness.js";
 
 // Kibo's own SDK, pointed at Tally by its apiHost and an access token: nothing else about it changes.
-const harness = creditsHarness();
+const harness = useTestApp();
 let apiHost: string;
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { createCredit, createCustomer } from "../../../src/demo/factories.js";
-import { api, creditsHarness, CREDITS, type Harness, tenantWithShopper } from "./harness.js";
+import { api, useTestApp, CREDITS, type Harness, tenantWithShopper } from "../../helpers/harness.js";
 
-const harness = creditsHarness();
+const harness = useTestApp();
 
 type Overrides = Parameters<typeof createCredit>[1];
 

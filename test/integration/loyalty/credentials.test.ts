@@ -1,29 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import request from "supertest";
-import type { Database } from "../../../src/db/database.js";
 import { createLoyaltyAccount, createLoyaltyApiUser } from "../../../src/demo/factories.js";
 import { buildLoggedApp, buildTestApp } from "../../helpers/app.js";
 import { appAuth } from "../../helpers/auth.js";
-import { openTestDatabase, resetDatabase } from "../../helpers/database.js";
 import { EXAMPLE, JANE_DOE_LINE, asText, bodyOf, createExample, exampleParams, parseXml } from "./report-helpers.js";
+import { useTestApp } from "../../helpers/harness.js";
 
-let database: Database;
-let app: FastifyInstance;
+const harness = useTestApp();
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database);
-  await app.ready();
-});
-beforeEach(async () => {
-  await resetDatabase(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
-
-function post(params: Record<string, string>, headers: Record<string, string> = {}, target: FastifyInstance = app) {
+function post(params: Record<string, string>, headers: Record<string, string> = {}, target: FastifyInstance = harness.app) {
   return request(target.server).post("/api.php").type("form").set(headers).send(params).buffer(true).parse(asText);
 }
 
@@ -31,7 +16,7 @@ const INVALID = "The user, API key or account is not valid.";
 
 describe("the api_access_key header", () => {
   test("carries the key instead of user_password", async () => {
-    await createExample(database.prisma);
+    await createExample(harness.database.prisma);
     const { user_password: _key, ...params } = exampleParams();
     const response = await post(params, { api_access_key: EXAMPLE.key });
     expect(response.status).toBe(200);
@@ -39,13 +24,13 @@ describe("the api_access_key header", () => {
   });
 
   test("wins over the body: a right header opens despite a wrong body key…", async () => {
-    await createExample(database.prisma);
+    await createExample(harness.database.prisma);
     const response = await post(exampleParams({ user_password: "wrong" }), { api_access_key: EXAMPLE.key });
     expect(response.status).toBe(200);
   });
 
   test("…and a wrong header fails despite a right body key", async () => {
-    await createExample(database.prisma);
+    await createExample(harness.database.prisma);
     const response = await post(exampleParams(), { api_access_key: "wrong" });
     expect(response.status).toBe(401);
     expect(parseXml(bodyOf(response)).error).toBe(INVALID);
@@ -54,10 +39,10 @@ describe("the api_access_key header", () => {
 
 describe("wrong credentials", () => {
   test("a wrong user, key or account, or no key at all, get the very same 401", async () => {
-    const { account } = await createExample(database.prisma);
+    const { account } = await createExample(harness.database.prisma);
     // A real user of another account, with the example's key: credentials do not cross accounts.
-    const other = await createLoyaltyAccount(database.prisma, { tenantId: account.tenantId });
-    await createLoyaltyApiUser(database.prisma, { accountId: other.id, userId: "mary1980", key: EXAMPLE.key });
+    const other = await createLoyaltyAccount(harness.database.prisma, { tenantId: account.tenantId });
+    await createLoyaltyApiUser(harness.database.prisma, { accountId: other.id, userId: "mary1980", key: EXAMPLE.key });
     const { user_password: _key, ...withoutKey } = exampleParams();
     const attempts = [
       exampleParams({ user_id: "john1971" }),
@@ -77,25 +62,25 @@ describe("wrong credentials", () => {
   });
 
   test("a revoked user is refused like a wrong one", async () => {
-    const { user } = await createExample(database.prisma);
-    await database.prisma.loyaltyApiUser.update({ where: { id: user.id }, data: { revokedAt: new Date() } });
+    const { user } = await createExample(harness.database.prisma);
+    await harness.database.prisma.loyaltyApiUser.update({ where: { id: user.id }, data: { revokedAt: new Date() } });
     const response = await post(exampleParams());
     expect(response.status).toBe(401);
     expect(parseXml(bodyOf(response)).error).toBe(INVALID);
   });
 
   test("Tally's bearer tokens do not open the endpoint: it has its own credentials", async () => {
-    const { account } = await createExample(database.prisma);
+    const { account } = await createExample(harness.database.prisma);
     const { user_password: _key, ...params } = exampleParams();
-    const response = await post(params, await appAuth(app, account.tenantId, ["LoyaltyReportRead"]));
+    const response = await post(params, await appAuth(harness.app, account.tenantId, ["LoyaltyReportRead"]));
     expect(response.status).toBe(401);
   });
 });
 
 describe("guessing is throttled", () => {
   async function withFreshApp(run: (fresh: FastifyInstance) => Promise<void>): Promise<void> {
-    // Failure counters belong to the app instance; a fresh one keeps other tests' failures out of the count.
-    const fresh = await buildTestApp(database);
+    // Failure counters belong to the harness.app instance; a fresh one keeps other tests' failures out of the count.
+    const fresh = await buildTestApp(harness.database);
     await fresh.ready();
     try {
       await run(fresh);
@@ -105,7 +90,7 @@ describe("guessing is throttled", () => {
   }
 
   test("after 10 failures for one user, even the right key gets 429 with Retry-After, in the requested format", async () => {
-    await createExample(database.prisma);
+    await createExample(harness.database.prisma);
     await withFreshApp(async (fresh) => {
       const statuses: number[] = [];
       for (let attempt = 0; attempt < 10; attempt += 1) {
@@ -127,8 +112,8 @@ describe("guessing is throttled", () => {
   });
 
   test("another user of the account is not locked out by someone guessing john1970's key", async () => {
-    const { account } = await createExample(database.prisma);
-    const colleague = await createLoyaltyApiUser(database.prisma, { accountId: account.id, userId: "mary1980" });
+    const { account } = await createExample(harness.database.prisma);
+    const colleague = await createLoyaltyApiUser(harness.database.prisma, { accountId: account.id, userId: "mary1980" });
     await withFreshApp(async (fresh) => {
       for (let attempt = 0; attempt < 10; attempt += 1) {
         await post(exampleParams({ user_password: `guess-${attempt}` }), {}, fresh);
@@ -139,7 +124,7 @@ describe("guessing is throttled", () => {
   });
 
   test("30 failures from one address throttle it whatever user it tries next", async () => {
-    await createExample(database.prisma);
+    await createExample(harness.database.prisma);
     await withFreshApp(async (fresh) => {
       for (let attempt = 0; attempt < 30; attempt += 1) {
         expect((await post(exampleParams({ user_id: `user${attempt}` }), {}, fresh)).status).toBe(401);
@@ -152,9 +137,9 @@ describe("guessing is throttled", () => {
 });
 
 test("keys reach neither the log nor the database", async () => {
-  await createExample(database.prisma);
+  await createExample(harness.database.prisma);
   const lines: Record<string, unknown>[] = [];
-  const logged = await buildLoggedApp(database, lines);
+  const logged = await buildLoggedApp(harness.database, lines);
   await logged.ready();
   try {
     const headerKey = "header-key-4e1b9c";
@@ -172,7 +157,7 @@ test("keys reach neither the log nor the database", async () => {
   } finally {
     await logged.close();
   }
-  const stored = await database.prisma.loyaltyApiUser.findMany();
+  const stored = await harness.database.prisma.loyaltyApiUser.findMany();
   expect(stored.map((user) => user.keyHash)).toEqual([expect.stringMatching(/^scrypt\$/)]);
   expect(JSON.stringify(stored)).not.toContain(EXAMPLE.key);
 });

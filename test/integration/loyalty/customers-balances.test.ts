@@ -1,50 +1,33 @@
-import type { FastifyInstance } from "fastify";
 import request from "supertest";
-import type { Database } from "../../../src/db/database.js";
 import {
   createCustomer,
   createLoyaltyAccount,
   createLoyaltyCampaign,
   createLoyaltyEntry,
 } from "../../../src/demo/factories.js";
-import { buildTestApp } from "../../helpers/app.js";
-import { openTestDatabase, resetDatabase } from "../../helpers/database.js";
 import { JANE_DOE_LINE, asText, bodyOf, createExample, exampleParams, parseJsonp, parseXml } from "./report-helpers.js";
+import { useTestApp } from "../../helpers/harness.js";
 
-let database: Database;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database);
-  await app.ready();
-});
-beforeEach(async () => {
-  await resetDatabase(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const harness = useTestApp();
 
 /** GET /api.php with the example's credentials plus `overrides`, the body kept as text whatever its type. */
 function getReport(overrides: Record<string, string> = {}) {
-  return request(app.server).get("/api.php").query(exampleParams(overrides)).buffer(true).parse(asText);
+  return request(harness.app.server).get("/api.php").query(exampleParams(overrides)).buffer(true).parse(asText);
 }
 
 function postForm(params: Record<string, string>) {
-  return request(app.server).post("/api.php").type("form").send(params).buffer(true).parse(asText);
+  return request(harness.app.server).post("/api.php").type("form").send(params).buffer(true).parse(asText);
 }
 
 function postMultipart(params: Record<string, string>) {
-  const call = request(app.server).post("/api.php");
+  const call = request(harness.app.server).post("/api.php");
   for (const [name, value] of Object.entries(params)) call.field(name, value);
   return call.buffer(true).parse(asText);
 }
 
 describe("the documented example", () => {
   beforeEach(async () => {
-    await createExample(database.prisma);
+    await createExample(harness.database.prisma);
   });
 
   test("XML (the default) carries Jane Doe exactly as documented, fields in order", async () => {
@@ -125,9 +108,9 @@ describe("hostile customer data", () => {
   };
 
   test("yields well-formed XML that reads back as the data, minus what XML 1.0 cannot carry", async () => {
-    const { account, campaign } = await createExample(database.prisma);
-    const customer = await createCustomer(database.prisma, { tenantId: account.tenantId, ...hostile });
-    await createLoyaltyEntry(database.prisma, { campaignId: campaign.id, customerRef: customer.id });
+    const { account, campaign } = await createExample(harness.database.prisma);
+    const customer = await createCustomer(harness.database.prisma, { tenantId: account.tenantId, ...hostile });
+    await createLoyaltyEntry(harness.database.prisma, { campaignId: campaign.id, customerRef: customer.id });
     const response = await getReport();
     expect(response.status).toBe(200);
     const line = parseXml(bodyOf(response)).customer.find((entry) => entry["card_number"] === customer.cardNumber);
@@ -136,7 +119,7 @@ describe("hostile customer data", () => {
       last_name: 'Tom & Jerry &amp; "Friends"',
       address1: "Emoji 😀🎉 street",
       address2: "bell and escape",
-      // The database already stores a lone surrogate as U+FFFD; the writer's own removal is unit-tested.
+      // The harness.database already stores a lone surrogate as U+FFFD; the writer's own removal is unit-tested.
       city: "lone \uFFFD surrogate",
       custom1: "]]> <![CDATA[ x ]]>",
       customer_username: "line\r\nbreak",
@@ -144,9 +127,9 @@ describe("hostile customer data", () => {
   });
 
   test("JSON keeps every character, escaped", async () => {
-    const { account, campaign } = await createExample(database.prisma);
-    const customer = await createCustomer(database.prisma, { tenantId: account.tenantId, ...hostile });
-    await createLoyaltyEntry(database.prisma, { campaignId: campaign.id, customerRef: customer.id });
+    const { account, campaign } = await createExample(harness.database.prisma);
+    const customer = await createCustomer(harness.database.prisma, { tenantId: account.tenantId, ...hostile });
+    await createLoyaltyEntry(harness.database.prisma, { campaignId: campaign.id, customerRef: customer.id });
     const response = await getReport({ output: "JSON", callback: "cb" });
     const parsed = parseJsonp(bodyOf(response), "cb") as { customer: Record<string, string>[] };
     expect(parsed.customer.find((entry) => entry["card_number"] === customer.cardNumber)).toMatchObject({
@@ -159,11 +142,11 @@ describe("hostile customer data", () => {
 
 describe("which customers, in which order", () => {
   async function campaignWithCustomers(count: number) {
-    const { account, campaign, jane } = await createExample(database.prisma);
+    const { account, campaign, jane } = await createExample(harness.database.prisma);
     const others = [];
     for (let index = 0; index < count; index += 1) {
-      const customer = await createCustomer(database.prisma, { tenantId: account.tenantId });
-      await createLoyaltyEntry(database.prisma, { campaignId: campaign.id, customerRef: customer.id, points: 100 + index });
+      const customer = await createCustomer(harness.database.prisma, { tenantId: account.tenantId });
+      await createLoyaltyEntry(harness.database.prisma, { campaignId: campaign.id, customerRef: customer.id, points: 100 + index });
       others.push(customer);
     }
     return { account, campaign, cardNumbers: [jane, ...others].sort((a, b) => a.id - b.id).map((c) => c.cardNumber) };
@@ -171,9 +154,9 @@ describe("which customers, in which order", () => {
 
   test("only customers with entries in the campaign, ordered by customer", async () => {
     const { account, cardNumbers } = await campaignWithCustomers(3);
-    await createCustomer(database.prisma, { tenantId: account.tenantId });
-    const elsewhere = await createLoyaltyCampaign(database.prisma, { accountId: account.id });
-    await createLoyaltyEntry(database.prisma, { campaignId: elsewhere.id });
+    await createCustomer(harness.database.prisma, { tenantId: account.tenantId });
+    const elsewhere = await createLoyaltyCampaign(harness.database.prisma, { accountId: account.id });
+    await createLoyaltyEntry(harness.database.prisma, { campaignId: elsewhere.id });
     const parsed = parseXml(bodyOf(await getReport()));
     expect(parsed.customer.map((line) => line["card_number"])).toEqual(cardNumbers);
   });
@@ -191,14 +174,14 @@ describe("which customers, in which order", () => {
   });
 
   test("a customer's record_timestamp is their last update in UTC; a missing birthday is empty", async () => {
-    const { account, campaign } = await createExample(database.prisma);
-    const customer = await createCustomer(database.prisma, {
+    const { account, campaign } = await createExample(harness.database.prisma);
+    const customer = await createCustomer(harness.database.prisma, {
       tenantId: account.tenantId,
       customDate: null,
       phone: null,
       updatedAt: new Date("2024-02-29T23:59:58.999+01:00"),
     });
-    await createLoyaltyEntry(database.prisma, { campaignId: campaign.id, customerRef: customer.id });
+    await createLoyaltyEntry(harness.database.prisma, { campaignId: campaign.id, customerRef: customer.id });
     const parsed = parseXml(bodyOf(await getReport()));
     expect(parsed.customer.find((line) => line["card_number"] === customer.cardNumber)).toMatchObject({
       record_timestamp: "2024-02-29 22:59:58",
@@ -210,12 +193,12 @@ describe("which customers, in which order", () => {
 
 describe("stored value and coalitions", () => {
   test("a stored-value campaign reports money: exact totals, equivalents rounded to cents", async () => {
-    const { account, jane } = await createExample(database.prisma);
-    const giftCards = await createLoyaltyCampaign(database.prisma, { accountId: account.id, kind: "StoredValue" });
-    await createLoyaltyEntry(database.prisma, { campaignId: giftCards.id, customerRef: jane.id, amount: "50.1250" });
-    await createLoyaltyEntry(database.prisma, { campaignId: giftCards.id, customerRef: jane.id, amount: "10" });
+    const { account, jane } = await createExample(harness.database.prisma);
+    const giftCards = await createLoyaltyCampaign(harness.database.prisma, { accountId: account.id, kind: "StoredValue" });
+    await createLoyaltyEntry(harness.database.prisma, { campaignId: giftCards.id, customerRef: jane.id, amount: "50.1250" });
+    await createLoyaltyEntry(harness.database.prisma, { campaignId: giftCards.id, customerRef: jane.id, amount: "10" });
     const redeem = { campaignId: giftCards.id, customerRef: jane.id, kind: "Redeem" as const, amount: "20.5" };
-    await createLoyaltyEntry(database.prisma, redeem);
+    await createLoyaltyEntry(harness.database.prisma, redeem);
     const parsed = parseXml(bodyOf(await getReport({ campaign_id: String(giftCards.id) })));
     expect(parsed.customer).toEqual([
       expect.objectContaining({
@@ -230,22 +213,22 @@ describe("stored value and coalitions", () => {
   });
 
   async function coalitionAccount() {
-    const { account, campaign: widgetPoints, jane } = await createExample(database.prisma);
-    const doubleDays = await createLoyaltyCampaign(database.prisma, { accountId: account.id, kind: "Points" });
-    const optedOut = await createLoyaltyCampaign(database.prisma, {
+    const { account, campaign: widgetPoints, jane } = await createExample(harness.database.prisma);
+    const doubleDays = await createLoyaltyCampaign(harness.database.prisma, { accountId: account.id, kind: "Points" });
+    const optedOut = await createLoyaltyCampaign(harness.database.prisma, {
       accountId: account.id,
       kind: "Points",
       coalitionOptOut: true,
     });
-    const giftCards = await createLoyaltyCampaign(database.prisma, { accountId: account.id, kind: "StoredValue" });
-    const moreGiftCards = await createLoyaltyCampaign(database.prisma, { accountId: account.id, kind: "StoredValue" });
-    const optedOutGiftCards = await createLoyaltyCampaign(database.prisma, {
+    const giftCards = await createLoyaltyCampaign(harness.database.prisma, { accountId: account.id, kind: "StoredValue" });
+    const moreGiftCards = await createLoyaltyCampaign(harness.database.prisma, { accountId: account.id, kind: "StoredValue" });
+    const optedOutGiftCards = await createLoyaltyCampaign(harness.database.prisma, {
       accountId: account.id,
       kind: "StoredValue",
       coalitionOptOut: true,
     });
     const entry = (campaignId: bigint, customerRef: number, value: Record<string, unknown>) =>
-      createLoyaltyEntry(database.prisma, { campaignId, customerRef, ...value });
+      createLoyaltyEntry(harness.database.prisma, { campaignId, customerRef, ...value });
     await entry(doubleDays.id, jane.id, { points: 1000 });
     await entry(optedOut.id, jane.id, { points: 50_000 });
     await entry(giftCards.id, jane.id, { amount: "25.50" });
@@ -253,9 +236,9 @@ describe("stored value and coalitions", () => {
     await entry(moreGiftCards.id, jane.id, { kind: "Redeem", amount: "10" });
     await entry(optedOutGiftCards.id, jane.id, { amount: "999" });
     // Only in the coalition's other campaign, and only in an opted-out one.
-    const coalitionOnly = await createCustomer(database.prisma, { tenantId: account.tenantId });
+    const coalitionOnly = await createCustomer(harness.database.prisma, { tenantId: account.tenantId });
     await entry(doubleDays.id, coalitionOnly.id, { points: 400 });
-    const optedOutOnly = await createCustomer(database.prisma, { tenantId: account.tenantId });
+    const optedOutOnly = await createCustomer(harness.database.prisma, { tenantId: account.tenantId });
     await entry(optedOut.id, optedOutOnly.id, { points: 400 });
     return { widgetPoints, optedOut, giftCards, optedOutGiftCards, jane, coalitionOnly, optedOutOnly };
   }
@@ -302,7 +285,7 @@ describe("stored value and coalitions", () => {
 
 describe("errors, in the requested format", () => {
   beforeEach(async () => {
-    await createExample(database.prisma);
+    await createExample(harness.database.prisma);
   });
 
   test.each([
@@ -342,7 +325,7 @@ describe("errors, in the requested format", () => {
   });
 
   test("only one campaign per call: a repeated campaign_id is a 400", async () => {
-    const response = await request(app.server)
+    const response = await request(harness.app.server)
       .get(`/api.php?${new URLSearchParams(exampleParams({ output: "JSON" }))}&campaign_id=123456789013`)
       .buffer(true)
       .parse(asText);
@@ -378,9 +361,9 @@ describe("errors, in the requested format", () => {
   });
 
   test("a campaign of another account is not found", async () => {
-    const other = await createLoyaltyAccount(database.prisma);
-    const foreign = await createLoyaltyCampaign(database.prisma, { accountId: other.id });
-    await createLoyaltyEntry(database.prisma, { campaignId: foreign.id });
+    const other = await createLoyaltyAccount(harness.database.prisma);
+    const foreign = await createLoyaltyCampaign(harness.database.prisma, { accountId: other.id });
+    await createLoyaltyEntry(harness.database.prisma, { campaignId: foreign.id });
     for (const campaignId of [String(foreign.id), "999999999999"]) {
       const response = await getReport({ campaign_id: campaignId });
       expect(response.status).toBe(404);
@@ -389,7 +372,7 @@ describe("errors, in the requested format", () => {
   });
 
   test("an unsupported body type is refused in XML", async () => {
-    const response = await request(app.server)
+    const response = await request(harness.app.server)
       .post("/api.php")
       .set("content-type", "text/csv")
       .send("user_id,john1970")

@@ -8,7 +8,7 @@ import {
   createLoyaltyCampaign,
   createLoyaltyEntry,
 } from "../../../src/demo/factories.js";
-import { JANE_DOE, JANE_DOE_ENTRIES } from "../../../src/demo/examples.js";
+import { JANE_DOE, JANE_DOE_ENTRIES, JANE_DOE_REPORT_LINE } from "../../../src/examples/index.js";
 
 /** The credentials and campaign of the API documentation's example request. */
 export const EXAMPLE = {
@@ -19,30 +19,7 @@ export const EXAMPLE = {
 } as const;
 
 /** Jane Doe's line of the documented example response, value for value, in the documented order. */
-export const JANE_DOE_LINE = {
-  card_number: "12345678",
-  code: "173648028775637382",
-  first_name: "Jane",
-  last_name: "Doe",
-  email: "jdoe@email.com",
-  phone: "555-5555",
-  address1: "123 Main St.",
-  address2: "Apt 3G",
-  city: "Anytown",
-  state: "ND",
-  zip: "12345",
-  country: "NZ",
-  custom1: "She likes cheese!",
-  custom_date: "1970-07-14",
-  customer_username: "jdoe123",
-  record_timestamp: "2011-05-07 14:38:59",
-  earned: "6021",
-  redeemed: "-6001",
-  balance: "20",
-  balance_equivalent: "0.02",
-  earned_equivalent: "6.02",
-  redeemed_equivalent: "-6",
-} as const;
+export const JANE_DOE_LINE = JANE_DOE_REPORT_LINE;
 
 /**
  * Builds the documented example with factories: account `greatwidgets`, API user john1970 with the example key,

@@ -5,43 +5,36 @@ import { createCustomer, createLoyaltyEntry } from "../../../src/demo/factories.
 import databasePlugin from "../../../src/plugins/database.js";
 import loyaltyRoutes from "../../../src/routes/loyalty/index.js";
 import { customerBalanceBatches, reportScope } from "../../../src/routes/loyalty/service.js";
-import { openTestDatabase, resetDatabase } from "../../helpers/database.js";
 import { asText, bodyOf, createExample, exampleParams, parseXml } from "./report-helpers.js";
+import { useTestDatabase } from "../../helpers/harness.js";
 
 const BATCH_SIZE = 3;
 
-let database: Database;
+const harness = useTestDatabase();
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
   // The route plugin alone, with batches of 3 customers, so a dozen customers span several queries.
   app = Fastify({ logger: false });
-  await app.register(databasePlugin, { database, closeOnShutdown: false });
+  await app.register(databasePlugin, { database: harness.database, closeOnShutdown: false });
   await app.register(loyaltyRoutes, { batchSize: BATCH_SIZE });
   await app.ready();
 });
-beforeEach(async () => {
-  await resetDatabase(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+afterAll(() => app.close());
 
 async function campaignOf(members: number) {
-  const example = await createExample(database.prisma);
+  const example = await createExample(harness.database.prisma);
   const ids = [example.jane.id];
   for (let index = 0; index < members - 1; index += 1) {
-    const customer = await createCustomer(database.prisma, { tenantId: example.account.tenantId });
-    await createLoyaltyEntry(database.prisma, { campaignId: example.campaign.id, customerRef: customer.id, points: 1 + index });
+    const customer = await createCustomer(harness.database.prisma, { tenantId: example.account.tenantId });
+    await createLoyaltyEntry(harness.database.prisma, { campaignId: example.campaign.id, customerRef: customer.id, points: 1 + index });
     ids.push(customer.id);
   }
   return { ...example, ids };
 }
 
 const customerIds = async (cardNumbers: string[]) => {
-  const customers = await database.prisma.customer.findMany({ where: { cardNumber: { in: cardNumbers } } });
+  const customers = await harness.database.prisma.customer.findMany({ where: { cardNumber: { in: cardNumbers } } });
   const byCard = new Map(customers.map((customer) => [customer.cardNumber, customer.id]));
   return cardNumbers.map((card) => byCard.get(card));
 };
@@ -83,12 +76,12 @@ describe("a report larger than one batch", () => {
 
 test("the batches stop when the client goes away", async () => {
   const { account, campaign } = await campaignOf(10);
-  const scope = await reportScope(database.prisma, { id: account.id, tenantId: account.tenantId }, campaign.id, undefined);
+  const scope = await reportScope(harness.database.prisma, { id: account.id, tenantId: account.tenantId }, campaign.id, undefined);
   let queries = 0;
   const counting: Pick<Database, "withSession"> = {
     withSession: (fn) => {
       queries += 1;
-      return database.withSession(fn);
+      return harness.database.withSession(fn);
     },
   };
   const abort = new AbortController();

@@ -1,10 +1,10 @@
 import { createCredit } from "../../../src/demo/factories.js";
 import { appAuth } from "../../helpers/auth.js";
-import { api, creditsHarness, CREDITS } from "../credits/harness.js";
+import { api, useTestApp, CREDITS } from "../../helpers/harness.js";
 import { errorData } from "../creditmemos/helpers.js";
 import { storecredit, tenantWithWebsites } from "./helpers.js";
 
-const harness = creditsHarness();
+const harness = useTestApp();
 
 const DAY = 86_400_000;
 

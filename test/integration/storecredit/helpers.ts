@@ -1,6 +1,6 @@
 import { createCustomer, createTenant, createWebsite } from "../../../src/demo/factories.js";
 import { appAuth, shopperAuth } from "../../helpers/auth.js";
-import type { Harness } from "../credits/harness.js";
+import type { Harness } from "../../helpers/harness.js";
 
 /** The balance path of a customer (history is below it). */
 export const storecredit = (customerId: number | string) => `/api/commerce/customer/accounts/${customerId}/storecredit`;

@@ -1,9 +1,9 @@
 import { createCredit } from "../../../src/demo/factories.js";
-import { api, creditsHarness } from "../credits/harness.js";
+import { api, useTestApp } from "../../helpers/harness.js";
 import { errorData } from "../creditmemos/helpers.js";
 import { storecredit, tenantWithWebsites } from "./helpers.js";
 
-const harness = creditsHarness();
+const harness = useTestApp();
 
 const history = (customerId: number | string) => `${storecredit(customerId)}/history`;
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 5, 14, minute, 0));

@@ -1,10 +1,12 @@
-import { QueryError } from "../../../src/query/index.js";
-import { CREDITMEMO_FIELDS } from "../../../src/routes/creditmemos/fields.js";
-import { listArgs, mapColumnValues, nestRelations } from "../../../src/routes/creditmemos/listing.js";
-import { actionNames, HISTORY_FIELDS, WIDE_HISTORY_FIELDS } from "../../../src/routes/storecredit/fields.js";
+import { mapColumnValues } from "../../../src/magento/index.js";
+import { listQuery, QueryError, type ListInput } from "../../../src/query/index.js";
+import { CREDITMEMO_LIST } from "../../../src/routes/creditmemos/fields.js";
+import { HISTORY_LIST } from "../../../src/routes/storecredit/fields.js";
 
-const memoArgs = (input: Parameters<typeof listArgs>[0]) =>
-  listArgs(input, CREDITMEMO_FIELDS, { tiebreaker: { column: "creditmemo_id" }, rewrite: nestRelations });
+const memoArgs = (input: ListInput) => {
+  const query = listQuery(input, CREDITMEMO_LIST);
+  return { ...query, where: query.filters[0] };
+};
 
 describe("credit memo list arguments", () => {
   test("fields of the memo's order become relation filters, under and/or too", () => {
@@ -51,8 +53,7 @@ describe("credit memo list arguments", () => {
 });
 
 describe("store-credit history arguments", () => {
-  const historyArgs = (filter: string) =>
-    listArgs({ filter }, HISTORY_FIELDS, { tiebreaker: { column: "id" }, wideIntegers: WIDE_HISTORY_FIELDS, rewrite: actionNames });
+  const historyArgs = (filter: string) => ({ where: listQuery({ filter }, HISTORY_LIST).filters[0] });
 
   test("actions are filtered by Magento's numbers and compiled to the enum names", () => {
     expect(historyArgs("action eq 4").where).toEqual({ action: "Refunded" });
@@ -66,6 +67,11 @@ describe("store-credit history arguments", () => {
 
   test("bigint ids take values beyond 32 bits", () => {
     expect(historyArgs("history_id gt 5000000000").where).toEqual({ id: { gt: 5000000000 } });
+  });
+
+  test("newest first by default, then history_id descending; a client's sort ends on history_id ascending", () => {
+    expect(listQuery({}, HISTORY_LIST).orderBy).toEqual([{ createdAt: "desc" }, { id: "desc" }]);
+    expect(listQuery({ sortBy: "balance_delta" }, HISTORY_LIST).orderBy).toEqual([{ impactAmount: "asc" }, { id: "asc" }]);
   });
 });
 

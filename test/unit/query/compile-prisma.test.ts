@@ -7,7 +7,7 @@ import {
   parseFilter,
   type PrismaWhere,
 } from "../../../src/query/filter/index.js";
-import { creditFields } from "./credit-fields.js";
+import { CREDIT_FIELDS } from "../../../src/routes/credits/fields.js";
 import { expectQueryError } from "./filter-helpers.js";
 
 /** How many AND/OR groups nest along the last operand of each. */
@@ -16,7 +16,7 @@ function groupDepth(where: PrismaWhere): number {
   return Array.isArray(parts) ? 1 + groupDepth(parts[parts.length - 1]) : 0;
 }
 
-const where = (input: string, fields: FieldSpecMap = creditFields) => compileFilter(parseFilter(input), fields);
+const where = (input: string, fields: FieldSpecMap = CREDIT_FIELDS) => compileFilter(parseFilter(input), fields);
 
 describe("compileFilter: credit fields", () => {
   test.each<[string, unknown]>([
@@ -28,7 +28,7 @@ describe("compileFilter: credit fields", () => {
     ["code gt M", { codeKey: { gt: "M" } }],
     ["code IN [a,b,'c d']", { codeKey: { in: ["A", "B", "C D"] } }],
     ["currencyCode eq USD", { currencyCode: "USD" }],
-    ["currencyCode eq usd", { currencyCode: "usd" }],
+    ["currencyCode eq usd", { currencyCode: "USD" }],
     ["currencyCode eq 10.50", { currencyCode: "10.50" }],
     ["currencyCode eq TRUE", { currencyCode: "TRUE" }],
     ["customCreditType ne Promo", { OR: [{ customCreditType: { not: "Promo" } }, { customCreditType: null }] }],
@@ -152,24 +152,24 @@ describe("compileFilter: invalid input", () => {
   test("refuses a hand-built tree deeper than the parser could produce, instead of overflowing the stack", () => {
     let node: FilterNode = parseFilter("code eq A");
     for (let i = 0; i < 20_000; i += 1) node = { kind: i % 2 ? "and" : "or", operands: [node] };
-    expectQueryError(() => compileFilter(node, creditFields), "LIMIT_EXCEEDED", 1);
+    expectQueryError(() => compileFilter(node, CREDIT_FIELDS), "LIMIT_EXCEEDED", 1);
   });
 
   test("compiles the deepest tree the parser accepts", () => {
     // Every level adds an `or` and an `and` node: the deepest AST 32 parentheses allow.
     const level = "code eq A or code eq B and ";
     const input = `${`${level}(`.repeat(32)}${level}code eq C${")".repeat(32)}`;
-    expect(groupDepth(compileFilter(parseFilter(input), creditFields))).toBe(66);
+    expect(groupDepth(compileFilter(parseFilter(input), CREDIT_FIELDS))).toBe(66);
   });
 });
 
 describe("filterToWhere", () => {
   test.each([undefined, "", "   "])("no filter for %j", (input) => {
-    expect(filterToWhere(input, creditFields)).toBeUndefined();
+    expect(filterToWhere(input, CREDIT_FIELDS)).toBeUndefined();
   });
 
   test("parses and compiles in one call", () => {
-    expect(filterToWhere("code eq a", creditFields)).toEqual({ codeKey: "A" });
+    expect(filterToWhere("code eq a", CREDIT_FIELDS)).toEqual({ codeKey: "A" });
   });
 });
 

@@ -3,7 +3,7 @@ import { QueryError } from "../../../src/query/errors.js";
 import { compileFilter, parseFilter, printFilter } from "../../../src/query/filter/index.js";
 import { parseResponseFields } from "../../../src/query/response-fields.js";
 import { parseSortBy } from "../../../src/query/sort.js";
-import { creditFields } from "./credit-fields.js";
+import { CREDIT_FIELDS } from "../../../src/routes/credits/fields.js";
 
 /** Runs `action`; anything it throws must be a QueryError. */
 function onlyQueryErrors(action: () => unknown): void {
@@ -63,7 +63,7 @@ describe("random input", () => {
   test("parseFilter and compileFilter only ever return a result or throw QueryError", () => {
     fc.assert(
       fc.property(anyInput, (input) => {
-        onlyQueryErrors(() => compileFilter(parseFilter(input), creditFields));
+        onlyQueryErrors(() => compileFilter(parseFilter(input), CREDIT_FIELDS));
       }),
       { numRuns: 5000 },
     );
@@ -88,7 +88,7 @@ describe("random input", () => {
   test("parseSortBy and parseResponseFields only ever return a result or throw QueryError", () => {
     fc.assert(
       fc.property(anyInput, (input) => {
-        onlyQueryErrors(() => parseSortBy(input, creditFields, { column: "id" }));
+        onlyQueryErrors(() => parseSortBy(input, CREDIT_FIELDS, { column: "id" }));
         onlyQueryErrors(() => parseResponseFields(input));
       }),
       { numRuns: 5000 },

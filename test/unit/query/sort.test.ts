@@ -1,9 +1,11 @@
 import type { FieldSpecMap } from "../../../src/query/fields.js";
 import { parseSortBy } from "../../../src/query/sort.js";
-import { creditFields } from "./credit-fields.js";
+import { CREDIT_FIELDS } from "../../../src/routes/credits/fields.js";
 import { expectQueryError } from "./filter-helpers.js";
 
 const byId = { column: "id" };
+// Credits do not offer `id` to sortBy; a sortable tie-breaker column shows what happens when a client names it.
+const withId: FieldSpecMap = [...CREDIT_FIELDS, { name: "id", type: "integer", filterable: false }];
 
 describe("parseSortBy", () => {
   test.each<[string | undefined, unknown[]]>([
@@ -21,17 +23,17 @@ describe("parseSortBy", () => {
     // The tiebreaker is unique, so once it appears the order is total; nothing is appended.
     ["id, code", [{ id: "asc" }, { codeKey: "asc" }]],
   ])("%j", (input, expected) => {
-    expect(parseSortBy(input, creditFields, byId)).toEqual(expected);
+    expect(parseSortBy(input, withId, byId)).toEqual(expected);
   });
 
   test("uses the tiebreaker's direction", () => {
-    expect(parseSortBy("code", creditFields, { column: "id", direction: "desc" })).toEqual([
+    expect(parseSortBy("code", CREDIT_FIELDS, { column: "id", direction: "desc" })).toEqual([
       { codeKey: "asc" },
       { id: "desc" },
     ]);
   });
 
-  const withHidden: FieldSpecMap = [...creditFields, { name: "secret", type: "string", sortable: false }];
+  const withHidden: FieldSpecMap = [...CREDIT_FIELDS, { name: "secret", type: "string", sortable: false }];
 
   test.each<[string, string, number, string]>([
     ["foo", "UNKNOWN_FIELD", 1, "Unknown sort field 'foo' at position 1; sortable fields are code, creditType,"],

@@ -1,54 +1,5 @@
-import type { LoyaltyEntryKind, Prisma } from "../generated/prisma/client.js";
-
-// The rows behind the examples in /work/shared/seeds: requests copied from those documents must answer
-// exactly what the documents show.
-
-/** Magento's storecredit.balance example asks for customer 4 on website 2 (Great Widgets Canada, CAD). */
-export const MAGENTO_BALANCE_CUSTOMER_ID = 4;
-
-/**
- * The loyalty report example: account `greatwidgets`, campaign 123456789012, 1000 points per currency unit, and
- * the API user the example request signs in with.
- */
-export const LOYALTY_EXAMPLE = {
-  accountCode: "greatwidgets",
-  campaignId: 123456789012n,
-  pointsPerCurrencyUnit: 1000,
-  userId: "john1970",
-  userPassword: "1959caadac9b13dcb3",
-} as const;
-
-/** Jane Doe of the loyalty report example, as customer 1 of tenant 26507. */
-export const JANE_DOE = {
-  customerId: 1,
-  cardNumber: "12345678",
-  code: "173648028775637382",
-  firstName: "Jane",
-  lastName: "Doe",
-  email: "jdoe@email.com",
-  phone: "555-5555",
-  address1: "123 Main St.",
-  address2: "Apt 3G",
-  city: "Anytown",
-  state: "ND",
-  zip: "12345",
-  country: "NZ",
-  custom1: "She likes cheese!",
-  customDate: new Date("1970-07-14T00:00:00Z"),
-  username: "jdoe123",
-  createdAt: new Date("2010-11-02T16:20:00Z"),
-  // record_timestamp in the report.
-  updatedAt: new Date("2011-05-07T14:38:59Z"),
-} satisfies Omit<Prisma.CustomerCreateManyInput, "id" | "tenantId">;
-
-/** Jane's entries in campaign 123456789012: earned 6021, redeemed −6001, balance 20, never below zero. */
-export const JANE_DOE_ENTRIES: readonly { kind: LoyaltyEntryKind; points: number; createdAt: Date }[] = [
-  { kind: "Earn", points: 2500, createdAt: new Date("2010-12-01T10:00:00Z") },
-  { kind: "Earn", points: 1521, createdAt: new Date("2011-01-15T12:30:00Z") },
-  { kind: "Redeem", points: -4000, createdAt: new Date("2011-02-10T09:45:00Z") },
-  { kind: "Earn", points: 2000, createdAt: new Date("2011-03-20T17:05:00Z") },
-  { kind: "Redeem", points: -2001, createdAt: new Date("2011-04-30T11:11:00Z") },
-];
+import type { Prisma } from "../generated/prisma/client.js";
+import { FIXED_CREDITMEMO_ITEM_COLUMNS, NULL_CREDITMEMO_COLUMNS } from "../magento/index.js";
 
 /** Where the credit memo example's order lives in the demo set. */
 export interface CreditmemoExampleRefs {
@@ -172,19 +123,7 @@ export function creditmemoExample(refs: CreditmemoExampleRefs): CreditmemoExampl
     base_tax_amount: "0",
     discount_amount: null,
     base_discount_amount: null,
-    hidden_tax_amount: "0",
-    base_hidden_tax_amount: "0",
-    base_cost: null,
-    weee_tax_applied: "a:0:{}",
-    weee_tax_applied_amount: "0",
-    base_weee_tax_applied_amount: "0",
-    weee_tax_applied_row_amount: "0",
-    // The example spells this one base_weee_tax_applied_row_amnt and shows NULL.
-    base_weee_tax_applied_row_amount: null,
-    weee_tax_disposition: "0",
-    base_weee_tax_disposition: "0",
-    weee_tax_row_disposition: "0",
-    base_weee_tax_row_disposition: "0",
+    ...FIXED_CREDITMEMO_ITEM_COLUMNS,
   });
   const comment = (commentId: number, text: string) => ({
     comment_id: commentId,
@@ -201,20 +140,18 @@ export function creditmemoExample(refs: CreditmemoExampleRefs): CreditmemoExampl
       line(refs.orderItemRefs[1], 776, 21, "test_product_sku_2", "Test 2", "10", "2"),
     ],
     creditmemo: {
+      // The example shows the columns of features its store does not use as null, as Tally always writes them.
+      ...NULL_CREDITMEMO_COLUMNS,
       creditmemo_id: 684,
       tenant_id: refs.tenantId,
       order_ref: refs.orderRef,
       increment_id: "100000684",
       store_id: 1,
       order_id: 744,
-      invoice_id: null,
       billing_address_id: 1487,
       shipping_address_id: 1488,
       state: 2,
-      creditmemo_status: null,
       email_sent: null,
-      transaction_id: null,
-      cybersource_token: null,
       global_currency_code: "USD",
       base_currency_code: "USD",
       order_currency_code: "USD",
@@ -247,35 +184,8 @@ export function creditmemoExample(refs: CreditmemoExampleRefs): CreditmemoExampl
       base_grand_total: "90",
       hidden_tax_amount: "0",
       base_hidden_tax_amount: "0",
-      shipping_hidden_tax_amount: null,
-      base_shipping_hidden_tax_amnt: null,
-      customer_balance_amount: null,
-      base_customer_balance_amount: null,
       customer_bal_total_refunded: "0",
       bs_customer_bal_total_refunded: "0",
-      gift_cards_amount: null,
-      base_gift_cards_amount: null,
-      gw_price: null,
-      gw_base_price: null,
-      gw_items_price: null,
-      gw_items_base_price: null,
-      gw_card_price: null,
-      gw_card_base_price: null,
-      gw_tax_amount: null,
-      gw_base_tax_amount: null,
-      gw_items_tax_amount: null,
-      gw_items_base_tax_amount: null,
-      gw_card_tax_amount: null,
-      gw_card_base_tax_amount: null,
-      gw_printed_card_price: null,
-      gw_printed_card_base_price: null,
-      gw_printed_card_tax_amount: null,
-      gw_printed_card_base_tax_amount: null,
-      reward_currency_amount: null,
-      base_reward_currency_amount: null,
-      reward_points_balance: null,
-      reward_points_balance_refund: null,
-      reward_points_balance_to_refund: null,
       created_at: MEMO_CREATED_AT,
       updated_at: MEMO_CREATED_AT,
     },

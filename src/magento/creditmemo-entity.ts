@@ -1,67 +1,14 @@
-import type { Creditmemo, CreditmemoComment, CreditmemoItem, Order, OrderItem } from "../../generated/prisma/client.js";
-import { type DecimalLike, toMagentoAmount } from "../../money/index.js";
+import type { Creditmemo, CreditmemoComment, CreditmemoItem } from "../generated/prisma/client.js";
+import { alias, field, formatFields, type MagentoField, type MagentoRecord, type Row } from "./entity-fields.js";
 
-/**
- * Magento's way of writing values, and the credit memo entities in it. Pure: no Fastify, no Prisma runtime.
- * Magento's SOAP API answers every scalar as a string — amounts with 4 decimals ('90.0000'), quantities the same
- * ('1.0000'), ids as digits ('684'), flags as '0'/'1', times as 'YYYY-MM-DD HH:MM:SS' in UTC — and NULL as null.
- */
+/** salesOrderCreditmemoEntity and its lines and comments, as order_creditmemo.info and .list answer them. */
 
 /** Credit memo states (`state`). */
 export const CREDITMEMO_STATE = { open: 1, refunded: 2, canceled: 3 } as const;
 
-/** How a value is written: an amount or quantity, an integer, a 0/1 flag, text as it is, or a timestamp. */
-type MagentoKind = "amount" | "integer" | "flag" | "text" | "date";
-
-/** A timestamp as Magento writes it: 'YYYY-MM-DD HH:MM:SS', UTC. */
-export function magentoDate(date: Date): string {
-  return date.toISOString().slice(0, 19).replace("T", " ");
-}
-
-/** One value as Magento writes it; null and undefined are null. */
-export function magentoValue(kind: MagentoKind, value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  switch (kind) {
-    case "amount":
-      return toMagentoAmount(value as DecimalLike);
-    case "integer":
-    case "text":
-      return String(value);
-    case "flag":
-      return value ? "1" : "0";
-    case "date":
-      return magentoDate(value instanceof Date ? value : new Date(String(value)));
-  }
-}
-
-/** One property of an entity: its name, how it is written, the column it comes from, and what it means. */
-export interface MagentoField<Column extends string> {
-  name: string;
-  kind: MagentoKind;
-  column: Column;
-  description: string;
-}
-
 type MemoColumn = Exclude<keyof Creditmemo, "tenant_id" | "order_ref"> | "order_increment_id";
 type ItemColumn = keyof CreditmemoItem;
 type CommentColumn = keyof CreditmemoComment;
-type OrderColumn = keyof Order | "store_id";
-type OrderItemColumn = keyof OrderItem;
-
-const field = <Column extends string>(name: Column, kind: MagentoKind, description: string): MagentoField<Column> => ({
-  name,
-  kind,
-  column: name,
-  description,
-});
-
-/** A property Magento names differently from the column it shows (the response example's extra names). */
-const alias = <Column extends string>(
-  name: string,
-  kind: MagentoKind,
-  column: Column,
-  description: string,
-): MagentoField<Column> => ({ name, kind, column, description });
 
 /**
  * salesOrderCreditmemoEntity, in the order of the seed's response example (the entity table's names plus the
@@ -199,66 +146,6 @@ export const CREDITMEMO_COMMENT_FIELDS: readonly MagentoField<CommentColumn>[] =
   field("comment_id", "integer", "Comment ID"),
 ];
 
-/** The order snapshot in Magento's salesOrderEntity names. */
-export const ORDER_FIELDS: readonly MagentoField<OrderColumn>[] = [
-  alias("increment_id", "text", "incrementId", "The order's increment id"),
-  alias("entity_id", "integer", "entityId", "Magento's order entity id (order_id on credit memos)"),
-  field("store_id", "integer", "Magento store id"),
-  alias("customer_id", "integer", "customerId", "The customer; null for a guest order"),
-  alias("customer_email", "text", "customerEmail", "The customer's email"),
-  field("state", "text", "Order state (new, processing, complete, closed, canceled, holded)"),
-  alias("global_currency_code", "text", "globalCurrencyCode", "Global currency"),
-  alias("base_currency_code", "text", "baseCurrencyCode", "Base currency"),
-  alias("order_currency_code", "text", "orderCurrencyCode", "Order currency"),
-  alias("store_currency_code", "text", "storeCurrencyCode", "Store currency"),
-  alias("base_to_global_rate", "amount", "baseToGlobalRate", "Base to global rate"),
-  alias("base_to_order_rate", "amount", "baseToOrderRate", "Base to order rate"),
-  alias("store_to_base_rate", "amount", "storeToBaseRate", "Store to base rate"),
-  alias("store_to_order_rate", "amount", "storeToOrderRate", "Store to order rate"),
-  field("subtotal", "amount", "Subtotal"),
-  alias("base_subtotal", "amount", "baseSubtotal", "Base subtotal"),
-  alias("shipping_amount", "amount", "shippingAmount", "Shipping amount"),
-  alias("base_shipping_amount", "amount", "baseShippingAmount", "Base shipping amount"),
-  alias("tax_amount", "amount", "taxAmount", "Tax amount"),
-  alias("base_tax_amount", "amount", "baseTaxAmount", "Base tax amount"),
-  alias("discount_amount", "amount", "discountAmount", "Discount amount, positive"),
-  alias("base_discount_amount", "amount", "baseDiscountAmount", "Base discount amount, positive"),
-  alias("grand_total", "amount", "grandTotal", "Grand total"),
-  alias("base_grand_total", "amount", "baseGrandTotal", "Base grand total"),
-  alias("total_paid", "amount", "totalPaid", "Total paid (invoiced)"),
-  alias("base_total_paid", "amount", "baseTotalPaid", "Base total paid"),
-  alias("total_refunded", "amount", "totalRefunded", "Total refunded, Tally's credit memos included"),
-  alias("base_total_refunded", "amount", "baseTotalRefunded", "Base total refunded"),
-  alias("shipping_refunded", "amount", "shippingRefunded", "Shipping refunded"),
-  alias("base_shipping_refunded", "amount", "baseShippingRefunded", "Base shipping refunded"),
-  alias("billing_address_id", "integer", "billingAddressId", "Billing address id"),
-  alias("shipping_address_id", "integer", "shippingAddressId", "Shipping address id"),
-  alias("created_at", "date", "createdAt", "When the order was placed"),
-  alias("updated_at", "date", "updatedAt", "When Tally last changed the snapshot"),
-];
-
-/** An order line of the snapshot in Magento's names. */
-export const ORDER_ITEM_FIELDS: readonly MagentoField<OrderItemColumn>[] = [
-  alias("item_id", "integer", "itemId", "Magento order item id (order_item_id in credit memos)"),
-  alias("product_id", "integer", "productId", "Product id"),
-  field("sku", "text", "SKU"),
-  field("name", "text", "Product name"),
-  field("price", "amount", "Unit price"),
-  alias("base_price", "amount", "basePrice", "Unit price, base currency"),
-  alias("price_incl_tax", "amount", "priceInclTax", "Unit price including tax"),
-  alias("base_price_incl_tax", "amount", "basePriceInclTax", "Unit price including tax, base currency"),
-  alias("tax_amount", "amount", "taxAmount", "Tax for the whole row"),
-  alias("base_tax_amount", "amount", "baseTaxAmount", "Tax for the whole row, base currency"),
-  alias("discount_amount", "amount", "discountAmount", "Discount for the whole row, positive"),
-  alias("base_discount_amount", "amount", "baseDiscountAmount", "Discount for the whole row, base currency"),
-  alias("qty_ordered", "amount", "qtyOrdered", "Quantity ordered"),
-  alias("qty_invoiced", "amount", "qtyInvoiced", "Quantity invoiced"),
-  alias("qty_refunded", "amount", "qtyRefunded", "Quantity refunded, Tally's credit memos included"),
-];
-
-/** An entity as Magento answers it: every property a string or null. */
-export type MagentoRecord = Record<string, string | null>;
-
 /** salesOrderCreditmemoEntity: the memo's properties plus its lines and comments. */
 export interface CreditmemoEntity {
   [name: string]: string | null | MagentoRecord[];
@@ -266,27 +153,11 @@ export interface CreditmemoEntity {
   comments: MagentoRecord[];
 }
 
-/** The order snapshot: the order's properties plus its lines. */
-export interface OrderEntity {
-  [name: string]: string | null | MagentoRecord[];
-  items: MagentoRecord[];
-}
-
-/** The values of a row, whatever their stored types (Prisma rows, or the demo's create inputs). */
-type Row<Column extends string> = { readonly [K in Column]?: unknown };
-
 /** A credit memo with what its entity needs beyond its own columns. */
 export interface CreditmemoRecord extends Row<MemoColumn> {
   order_increment_id: string;
   items: readonly Row<ItemColumn>[];
   comments: readonly Row<CommentColumn>[];
-}
-
-/** A row's properties, in the fields' order. */
-function formatFields<Column extends string>(fields: readonly MagentoField<Column>[], row: Row<Column>): MagentoRecord {
-  const record: MagentoRecord = {};
-  for (const { name, kind, column } of fields) record[name] = magentoValue(kind, row[column]);
-  return record;
 }
 
 /** salesOrderCreditmemoEntity as order_creditmemo.info answers it, items and comments included. */
@@ -296,16 +167,6 @@ export function formatCreditmemo(memo: CreditmemoRecord): CreditmemoEntity {
     items: memo.items.map((item) => formatFields(CREDITMEMO_ITEM_FIELDS, item)),
     comments: memo.comments.map((comment) => formatFields(CREDITMEMO_COMMENT_FIELDS, comment)),
   };
-}
-
-/** An order with what its snapshot needs beyond its own columns. */
-export interface OrderRecord extends Row<OrderColumn> {
-  items: readonly Row<OrderItemColumn>[];
-}
-
-/** The order snapshot: the order in salesOrderEntity names, with its lines. */
-export function formatOrder(order: OrderRecord): OrderEntity {
-  return { ...formatFields(ORDER_FIELDS, order), items: order.items.map((item) => formatFields(ORDER_ITEM_FIELDS, item)) };
 }
 
 /** A credit memo as order_creditmemo.list answers it: the entity without items and comments. */

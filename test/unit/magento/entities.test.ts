@@ -1,5 +1,5 @@
 import { Decimal } from "decimal.js";
-import { creditmemoExample } from "../../../src/demo/examples.js";
+import { creditmemoExample } from "../../../src/examples/index.js";
 import {
   CREDITMEMO_FIELDS,
   CREDITMEMO_ITEM_FIELDS,
@@ -8,7 +8,7 @@ import {
   formatOrder,
   magentoDate,
   magentoValue,
-} from "../../../src/routes/creditmemos/magento.js";
+} from "../../../src/magento/index.js";
 import { SEED_CREDITMEMO_INFO } from "../../integration/creditmemos/seed-example.js";
 
 /** The seed example with the entity table's spelling of the weee row amount beside the example's. */

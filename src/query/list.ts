@@ -1,0 +1,89 @@
+import { compileFilter, parseFilter, type PrismaWhere } from "./filter/index.js";
+import { checkFilterRanges } from "./filter/ranges.js";
+import type { ModelFields } from "./fields.js";
+import { resolvePaging, type PagingInput } from "./paging.js";
+import { parseSortBy, type SortTiebreaker } from "./sort.js";
+
+/**
+ * The one pipeline every list endpoint runs: paging, sortBy and filter are validated and compiled before any query
+ * (so a bad parameter costs no database work), then one page is read and counted only when the page cannot tell.
+ */
+
+/** The list parameters every collection endpoint takes. */
+export interface ListInput extends PagingInput {
+  sortBy?: string | undefined;
+  filter?: string | undefined;
+}
+
+/** One page of rows plus what the collection envelope needs. */
+export interface Page<T> {
+  startIndex: number;
+  pageSize: number;
+  totalCount: number;
+  items: T[];
+}
+
+/**
+ * How one model is listed. `Where` and `OrderBy` are the model's Prisma where and orderBy inputs; `fields` may name
+ * only the model's columns, which is why what they compile to is typed as those inputs.
+ */
+export interface ListSpec<Where, OrderBy> {
+  fields: ModelFields<Where>;
+  /** The unique column that ends every ordering, so that pages never repeat or skip rows. */
+  tiebreaker: SortTiebreaker;
+  /** The order when the client sends no sortBy (default: the tiebreaker alone). */
+  defaultSort?: string;
+  /** Applied to the compiled filter and to each sort entry, e.g. nesting related fields or mapping enum values. */
+  rewrite?: (where: PrismaWhere) => PrismaWhere;
+  /** Only carries the orderBy type; never set. */
+  readonly orderBy?: OrderBy;
+}
+
+/** A validated list request as Prisma arguments. */
+export interface ListQuery<Where, OrderBy> {
+  /** The client's filter, compiled: empty or one where, to AND with the endpoint's own scope. */
+  filters: Where[];
+  orderBy: OrderBy[];
+  skip: number;
+  take: number;
+  startIndex: number;
+  pageSize: number;
+}
+
+const unchanged = (where: PrismaWhere): PrismaWhere => where;
+const blank = (text: string | undefined): text is undefined => text === undefined || text.trim() === "";
+
+/** Validates paging, sortBy and filter, in that order; every client mistake is a QueryError. */
+export function listQuery<Where, OrderBy>(input: ListInput, spec: ListSpec<Where, OrderBy>): ListQuery<Where, OrderBy> {
+  const rewrite = spec.rewrite ?? unchanged;
+  const paging = resolvePaging(input);
+  const sortBy = spec.defaultSort !== undefined && blank(input.sortBy) ? spec.defaultSort : input.sortBy;
+  const orderBy = parseSortBy(sortBy, spec.fields, spec.tiebreaker).map((entry) => rewrite(entry));
+  const ast = blank(input.filter) ? undefined : parseFilter(input.filter);
+  if (ast) checkFilterRanges(ast, spec.fields);
+  const filters = ast ? [rewrite(compileFilter(ast, spec.fields))] : [];
+  // The specs name only the model's columns (ModelFields<Where>), so what they compile to is the model's input.
+  return { ...paging, orderBy: orderBy as OrderBy[], filters: filters as Where[] };
+}
+
+/** What a page is read with: the query's order and window. */
+export interface PageArgs<OrderBy> {
+  orderBy: OrderBy[];
+  skip: number;
+  take: number;
+}
+
+/**
+ * Reads one page, then counts only when the page cannot tell the total: a short page at a reachable offset already
+ * says how many rows match, which saves the count query for most lookups. totalCount is exact either way.
+ */
+export async function readPage<T, OrderBy>(
+  query: ListQuery<unknown, OrderBy>,
+  find: (args: PageArgs<OrderBy>) => Promise<T[]>,
+  count: () => Promise<number>,
+): Promise<Page<T>> {
+  const items = await find({ orderBy: query.orderBy, skip: query.skip, take: query.take });
+  const complete = items.length < query.take && (items.length > 0 || query.skip === 0);
+  const totalCount = complete ? query.skip + items.length : await count();
+  return { startIndex: query.startIndex, pageSize: query.pageSize, totalCount, items };
+}
