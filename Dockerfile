@@ -1,17 +1,26 @@
 # syntax=docker/dockerfile:1
+# Node.js 24 LTS (maintained until April 2028; package.json's engines say what the code supports), pinned by full
+# version and by the digest of the tag's multi-platform index, so every rebuild starts from the same base. To move
+# to a newer release: `docker buildx imagetools inspect node:24.x.y-bookworm-slim` prints the index digest
+# ("Digest: sha256:…"); put tag and digest here. .ci/run reads the version from this line for its PostgreSQL pass.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim@sha256:2fe369e969550cde8e867afc3fe370b260140cab4a23d467074295b42163d553
+
 # Build: compile TypeScript and generate the Prisma client (WebAssembly; no engine download needed).
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
-COPY prisma ./prisma
+# Only the schema: the client is generated from it, and a migration edit then does not re-run the install.
+COPY prisma/schema.prisma ./prisma/schema.prisma
 COPY scripts/prisma-engine-stub.sh ./scripts/prisma-engine-stub.sh
-RUN npm ci --no-audit --no-fund
+# Dependencies' install scripts stay off, as the local npm leaves them: Prisma's engines would download binaries and
+# @parcel/watcher would try to compile. The client generates with the engine stub, exactly as `npm ci` does locally.
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm run prisma:generate
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
 # Runtime: production dependencies, compiled code and the SQL migrations only.
-FROM node:20-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -22,6 +31,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY prisma/migrations ./prisma/migrations
 RUN mkdir -p /app/data && chown node:node /app/data
+# The embedded database (EMBEDDED_DATABASE=true, demos only) keeps its files here; a volume outlives the container.
+VOLUME /app/data
 USER node
 # 9464: /metrics when run with METRICS_PORT=9464 (see README, Deployment).
 EXPOSE 3000 9464

@@ -49,16 +49,16 @@ const NO_HTTP = [
 const NO_DATABASE_RUNTIME = [
   {
     regex: "^(\\.\\./)+db/",
-    message: "Pure modules (src/query, src/money, src/magento) import no database code.",
+    message: "Pure modules (src/query, src/money, src/magento, src/validation) import no database code.",
   },
   {
     group: ["@prisma/*", "pg", "@electric-sql/*", "pglite-prisma-adapter"],
-    message: "Pure modules (src/query, src/money, src/magento) import no database runtime.",
+    message: "Pure modules (src/query, src/money, src/magento, src/validation) import no database runtime.",
   },
   {
     regex: "generated/prisma/",
     allowTypeImports: true,
-    message: "Pure modules (src/query, src/money, src/magento) may use Prisma's types, not its runtime: import type.",
+    message: "Pure modules (src/query, src/money, src/magento, src/validation) may use Prisma's types, not its runtime: import type.",
   },
 ];
 
@@ -83,7 +83,7 @@ const boundaries = [
   ]),
   restrict(["src/ledger/**/*.ts", "src/db/**/*.ts"], [...NO_DEMO, ...NO_FACE, ...NO_HTTP]),
   restrict(
-    ["src/query/**/*.ts", "src/money/**/*.ts", "src/magento/**/*.ts"],
+    ["src/query/**/*.ts", "src/money/**/*.ts", "src/magento/**/*.ts", "src/validation/**/*.ts"],
     [...NO_DEMO, ...NO_FACE, ...NO_HTTP, ...NO_DATABASE_RUNTIME],
   ),
 ];

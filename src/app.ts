@@ -1,9 +1,11 @@
-import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { type DatabaseSeeder, prepareEmbeddedDatabase } from "./db/embedded.js";
+import { parseJsonBodiesOnly } from "./http/json-body.js";
+import { listenerOptions } from "./http/listener-options.js";
+import { requestValidation } from "./http/validators.js";
 import { loggerOptions } from "./logger.js";
 import databasePlugin from "./plugins/database.js";
 import authPlugin from "./plugins/auth.js";
@@ -33,9 +35,6 @@ export interface AppOverrides {
   loggerInstance?: FastifyServerOptions["loggerInstance"];
 }
 
-// Correlation ids a caller may choose: short, printable, no separators that could forge log fields.
-const CALLER_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** Builds the Tally application from its configuration. Does not listen and never reads process.env. */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -44,21 +43,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       : { logger: overrides.logger ?? loggerOptions(config) }),
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    logController: new LogController({ requestIdLogLabel: "requestId" }),
-    genReqId(request) {
-      const offered = request.headers["x-vol-correlation"];
-      return typeof offered === "string" && CALLER_CORRELATION_ID.test(offered)
-        ? offered
-        : randomUUID().replaceAll("-", "");
-    },
-    // Magento amounts are documented as `["string", "number"]`, a type union Ajv's strict mode wants allowed explicitly.
-    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false, useDefaults: true, allowUnionTypes: true } },
+    ...listenerOptions(),
+    schemaController: requestValidation,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }).withTypeProvider<TypeBoxTypeProvider>();
-
-  app.addHook("onSend", async (request, reply) => {
-    reply.header("x-vol-correlation", request.id);
-  });
+  parseJsonBodiesOnly(app);
 
   const ownsDatabase = overrides.database === undefined;
   const database =
@@ -77,6 +66,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(openApiPlugin);
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase });
+  await app.register(import("./plugins/schema-gate.js"));
   app.decorate("idempotencyKeyTtlHours", config.IDEMPOTENCY_KEY_TTL_HOURS);
   if (config.IDEMPOTENCY_PURGE_INTERVAL_MINUTES > 0) {
     await app.register(idempotencyPurgePlugin, {

@@ -13,6 +13,11 @@ export const ConfigSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   /** How long a request waits for a pooled connection before failing with 503. */
   DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
+  /**
+   * Production only: run on the embedded database instead of DATABASE_URL (one process; EMBEDDED_DATA_DIR must then
+   * name a directory on a volume). Without it production refuses to start without DATABASE_URL.
+   */
+  EMBEDDED_DATABASE: Type.Optional(Type.Boolean()),
   /** Where the embedded database keeps its files; `memory://` keeps nothing. */
   EMBEDDED_DATA_DIR: Type.String({ minLength: 1, default: "./data/pglite" }),
   /**
@@ -45,8 +50,8 @@ export const ConfigSchema = Type.Object({
   SHOPPER_JWKS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /** Requests per minute per caller (application, shopper, or address when unauthenticated); 0 turns limiting off. */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1_200 }),
-  /** Token requests per minute per client id: slows down secret guessing. */
-  TOKEN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10_000, default: 10 }),
+  /** Token requests per minute per client id: slows down secret guessing (default: 10 in production, 100 elsewhere). */
+  TOKEN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
   /** Where development keys are kept when the variables above are unset (never used in production). */
   DEV_SECRETS_FILE: Type.String({ minLength: 1, default: "./data/dev-secrets.json" }),
   /** Bearer token GET /metrics requires (32+ characters); unset: /metrics is open, and absent from production's main port. */
@@ -65,7 +70,11 @@ export const ConfigSchema = Type.Object({
 
 type RawConfig = Static<typeof ConfigSchema>;
 export type Config = Readonly<
-  Omit<RawConfig, "EMBEDDED_SEED_DEMO" | "DOCS_ENABLED"> & { EMBEDDED_SEED_DEMO: boolean; DOCS_ENABLED: boolean }
+  Omit<RawConfig, "EMBEDDED_SEED_DEMO" | "DOCS_ENABLED" | "TOKEN_RATE_LIMIT_PER_MINUTE"> & {
+    EMBEDDED_SEED_DEMO: boolean;
+    DOCS_ENABLED: boolean;
+    TOKEN_RATE_LIMIT_PER_MINUTE: number;
+  }
 >;
 
 /** Thrown when the environment does not describe a valid configuration; lists every problem at once. */
@@ -80,6 +89,30 @@ const knownKeys = Object.keys(ConfigSchema.properties) as (keyof RawConfig)[];
 // Secrets are named, never echoed, when wrong: the message ends up in the process's logs.
 const SECRET_VARIABLES: ReadonlySet<string> = new Set(["AUTH_SIGNING_KEYS", "SHOPPER_TOKEN_SECRET", "METRICS_TOKEN"]);
 
+/**
+ * A start-up failure the operator fixes on the machine or in the environment (a port another process holds, a data
+ * directory in use): the server prints its message alone, without a stack trace.
+ */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+type PortVariable = "PORT" | "METRICS_PORT" | "EMBEDDED_SOCKET_PORT";
+
+const PORT_WAY_OUT: Record<PortVariable, string> = {
+  PORT: "set PORT to a free port",
+  METRICS_PORT: "set METRICS_PORT to a free port, or 0 to serve /metrics on PORT",
+  EMBEDDED_SOCKET_PORT: "set EMBEDDED_SOCKET_PORT to a free port, or 0 to turn the socket off (command-line tools then cannot reach the running server's database)",
+};
+
+/** The one-line answer to EADDRINUSE on a port a variable chose, naming the variable and the ways out. */
+export function portInUse(variable: PortVariable, host: string, port: number, cause: unknown): StartupError {
+  return new StartupError(
+    `${variable}=${port}: ${host}:${port} is already in use, probably by another Tally. Stop that process, or ${PORT_WAY_OUT[variable]}.`,
+    { cause },
+  );
+}
+
 /** Reads Tally's configuration from an environment object, applying defaults; throws ConfigError when invalid. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const input: Record<string, unknown> = {};
@@ -88,6 +121,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // An empty variable means "not set", as in most twelve-factor tooling.
     if (value !== undefined && value !== "") input[key] = value;
   }
+  // Taken before defaults are filled in (Value.Default writes into `input`): what the environment itself chose.
+  const explicit = new Set(Object.keys(input));
   const withDefaults = Value.Default(ConfigSchema, input);
   const converted = Value.Convert(ConfigSchema, withDefaults) as Record<string, unknown>;
   // Convert truncates "80.7" to 80; an integer variable must be written as one, so the original stays to be refused.
@@ -105,7 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.set(key, `${key}=${shown}: ${error.message}${hint}`);
   }
   const config = converted as RawConfig;
-  for (const problem of crossFieldProblems(config)) problems.set(problem, problem);
+  for (const problem of crossFieldProblems(config, explicit)) problems.set(problem, problem);
   if (problems.size > 0) throw new ConfigError([...problems.values()]);
   return Object.freeze({
     ...config,
@@ -114,6 +149,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     EMBEDDED_SEED_DEMO: config.EMBEDDED_SEED_DEMO ?? config.NODE_ENV !== "production",
     // Production hides the interactive docs unless asked: they map the whole API for anyone who can reach it.
     DOCS_ENABLED: config.DOCS_ENABLED ?? config.NODE_ENV !== "production",
+    // Someone following the README's tour from a shell asks for a token per step; 10 a minute would stop them.
+    TOKEN_RATE_LIMIT_PER_MINUTE: config.TOKEN_RATE_LIMIT_PER_MINUTE ?? (config.NODE_ENV === "production" ? 10 : 100),
   });
 }
 
@@ -123,7 +160,7 @@ function isIntegerSetting(key: keyof RawConfig): boolean {
 
 const SHOPPER_KEY_SOURCES = ["SHOPPER_TOKEN_SECRET", "SHOPPER_TOKEN_PUBLIC_KEY_FILE", "SHOPPER_JWKS_FILE"] as const;
 
-function crossFieldProblems(config: RawConfig): string[] {
+function crossFieldProblems(config: RawConfig, explicit: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   const shopperSources = SHOPPER_KEY_SOURCES.filter((key) => config[key] !== undefined);
   if (shopperSources.length > 1) problems.push(`${shopperSources.join(" and ")}: set only one way to verify shopper tokens`);
@@ -131,8 +168,30 @@ function crossFieldProblems(config: RawConfig): string[] {
   if (config.NODE_ENV === "production") {
     if (!config.AUTH_SIGNING_KEYS) problems.push("AUTH_SIGNING_KEYS: required in production");
     if (shopperSources.length === 0) problems.push(`${SHOPPER_KEY_SOURCES.join(" or ")}: one is required in production`);
+    problems.push(...productionDatabaseProblems(config, explicit));
   }
   return problems;
+}
+
+/**
+ * An embedded database inside a container is lost when the container is replaced and is one database per replica, so
+ * production takes it only when chosen by name, and only on a directory given by name (the image's volume).
+ */
+function productionDatabaseProblems(config: RawConfig, explicit: ReadonlySet<string>): string[] {
+  if (config.DATABASE_URL) {
+    return config.EMBEDDED_DATABASE ? ["DATABASE_URL and EMBEDDED_DATABASE=true: choose one database"] : [];
+  }
+  if (!config.EMBEDDED_DATABASE) {
+    return [
+      "DATABASE_URL: required in production (or set EMBEDDED_DATABASE=true and EMBEDDED_DATA_DIR to a directory on a volume, for a single instance on the embedded database)",
+    ];
+  }
+  if (!explicit.has("EMBEDDED_DATA_DIR") || config.EMBEDDED_DATA_DIR.startsWith("memory://")) {
+    return [
+      `EMBEDDED_DATA_DIR: with EMBEDDED_DATABASE=true in production, set it to a directory on a volume (the image's volume is /app/data), never memory://`,
+    ];
+  }
+  return [];
 }
 
 function resolveDataDir(dir: string): string {

@@ -4,6 +4,15 @@ import type { Config } from "./config.js";
 import { DEMO_APPLICATION } from "./examples/index.js";
 
 /**
+ * Prints the access token of an auth ticket read from stdin, or the answer and exit status 1 when there is none
+ * (a 429 or a wrong secret), so `TOKEN=$(…)` fails loudly instead of holding an empty or "undefined" token.
+ * README's quick tour uses the same command.
+ */
+const PICK_TOKEN =
+  `node -e 'const b = require("fs").readFileSync(0, "utf8"); const t = /"access_token":"([^"]+)"/.exec(b)?.[1]; ` +
+  `if (!t) { console.error("no token: " + (b || "no answer")); process.exit(1); } console.log(t)'`;
+
+/**
  * What a developer needs after `npm start` on the demo data: a ready curl line for an application token and a
  * shopper token valid for a day. Written to stdout, not the log, because logs never carry credentials; shown
  * only outside production, on the embedded database, when the demo application exists.
@@ -20,8 +29,8 @@ export async function developmentBanner(app: FastifyInstance, config: Config): P
     `Tally is serving the demo data set at ${base} (embedded database: ${config.EMBEDDED_DATA_DIR})`,
     "",
     `  Application token for tenant ${DEMO_APPLICATION.tenantId} (all behaviors):`,
-    `    TOKEN=$(curl -s -X POST ${base}/api/platform/applications/authtickets/oauth -H 'content-type: application/json' \\`,
-    `      -d '${body}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+    `    TOKEN=$(curl -sS --fail-with-body ${base}/api/platform/applications/authtickets/oauth -H 'content-type: application/json' \\`,
+    `      -d '${body}' | ${PICK_TOKEN})`,
     `    curl -s '${base}/api/commerce/customer/credits?pageSize=5&filter=currentBalance%20gt%2010' -H "authorization: Bearer $TOKEN"`,
     "",
     `  Shopper token for customer ${DEMO_APPLICATION.shopperCustomerId} of tenant ${DEMO_APPLICATION.tenantId}, valid 24 hours:`,

@@ -1,7 +1,9 @@
 import closeWithGrace from "close-with-grace";
 import { buildApp } from "./app.js";
 import { withDevelopmentKeys } from "./auth/keys.js";
-import { type Config, ConfigError, loadConfig } from "./config.js";
+import type { FastifyInstance } from "fastify";
+import { type Config, ConfigError, StartupError, loadConfig, portInUse } from "./config.js";
+import { DataDirLockedError } from "./db/data-dir-lock.js";
 import type { DatabaseSeeder } from "./db/embedded.js";
 import { developmentBanner } from "./dev-banner.js";
 import { buildMetricsServer } from "./metrics/server.js";
@@ -17,11 +19,26 @@ async function main(): Promise<void> {
     await app.close();
     await metricsServer?.close();
   });
-  // The metrics listener first, so a taken METRICS_PORT stops the process before the API takes any traffic.
-  await metricsServer?.listen({ port: config.METRICS_PORT, host: config.METRICS_HOST ?? config.HOST });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  try {
+    // The metrics listener first, so a taken METRICS_PORT stops the process before the API takes any traffic.
+    if (metricsServer) await listen(metricsServer, "METRICS_PORT", config.METRICS_HOST ?? config.HOST, config.METRICS_PORT);
+    await listen(app, "PORT", config.HOST, config.PORT);
+  } catch (error) {
+    // Closing releases the embedded data directory and its socket before the process reports and exits.
+    await app.close();
+    await metricsServer?.close();
+    throw error;
+  }
   const banner = await developmentBanner(app, config);
   if (banner) process.stdout.write(`${banner}\n`);
+}
+
+async function listen(server: FastifyInstance, variable: "PORT" | "METRICS_PORT", host: string, port: number): Promise<void> {
+  try {
+    await server.listen({ port, host });
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === "EADDRINUSE" ? portInUse(variable, host, port, error) : error;
+  }
 }
 
 /**
@@ -34,7 +51,8 @@ function demoSeeder(config: Config): DatabaseSeeder | undefined {
 }
 
 main().catch((error: unknown) => {
-  // A bad configuration is an operator's mistake: say what to fix, without a stack trace.
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Tally failed to start: ${String((error as Error)?.stack ?? error)}\n`);
+  // A bad configuration, a taken port or a held data directory is an operator's to fix: say what, without a stack.
+  const operators = error instanceof ConfigError || error instanceof StartupError || error instanceof DataDirLockedError;
+  process.stderr.write(operators ? `${error.message}\n` : `Tally failed to start: ${String((error as Error)?.stack ?? error)}\n`);
   process.exit(1);
 });

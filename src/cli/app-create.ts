@@ -23,25 +23,30 @@ async function main(): Promise<void> {
   const unknown = requested.filter((b) => !(BEHAVIORS as readonly string[]).includes(b));
   if (unknown.length > 0) throw new UsageError(`Unknown behavior(s): ${unknown.join(", ")}\n${USAGE}`);
 
-  const database = await openCliDatabase(loadConfig(process.env));
+  const database = await openCliDatabase(loadConfig(process.env), "app:create");
+  let registered: { clientId: string; clientSecret: string; tenantName: string };
   try {
     const tenant = await database.prisma.tenant.findUnique({ where: { id: tenantId } });
     if (!tenant) throw new UsageError(`Tenant ${tenantId} does not exist.`);
-    const { clientId, clientSecret } = await registerApplication(database.prisma, {
+    const credentials = await registerApplication(database.prisma, {
       tenantId,
       name: values.name ?? `Application for ${tenant.name}`,
       behaviors: requested as Behavior[],
     });
-    if (values.json) {
-      console.log(JSON.stringify({ clientId, clientSecret }));
-    } else {
-      console.log(`Registered an application for tenant ${tenantId} (${tenant.name}) with ${requested.join(", ")}.`);
-      console.log(`client id:     ${clientId}`);
-      console.log(`shared secret: ${clientSecret}`);
-      console.log("The secret is shown only now; Tally keeps only its hash.");
-    }
+    registered = { ...credentials, tenantName: tenant.name };
   } finally {
     await database.close();
+  }
+  // Printed only once the database is closed: an embedded directory has then written the row to disk, so the
+  // secret shown is never one of a write that could still be lost.
+  const { clientId, clientSecret, tenantName } = registered;
+  if (values.json) {
+    console.log(JSON.stringify({ clientId, clientSecret }));
+  } else {
+    console.log(`Registered an application for tenant ${tenantId} (${tenantName}) with ${requested.join(", ")}.`);
+    console.log(`client id:     ${clientId}`);
+    console.log(`shared secret: ${clientSecret}`);
+    console.log("The secret is shown only now; Tally keeps only its hash.");
   }
 }
 

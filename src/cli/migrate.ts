@@ -5,7 +5,7 @@ import { applyMigrations, readMigrations } from "../db/migrate.js";
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL (or the embedded database) and exits. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const database = await openCliDatabase(config);
+  const database = await openCliDatabase(config, "db:migrate");
   try {
     const migrations = readMigrations();
     const applied = await database.withSession((sql) => applyMigrations(sql, migrations));

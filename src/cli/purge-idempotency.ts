@@ -8,7 +8,7 @@ import { openCliDatabase } from "./database.js";
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const database = await openCliDatabase(config);
+  const database = await openCliDatabase(config, "db:purge-idempotency");
   try {
     const deleted = await purgeExpiredIdempotencyKeys(database.prisma, { ttlHours: config.IDEMPOTENCY_KEY_TTL_HOURS });
     process.stdout.write(`Deleted ${deleted} idempotency key(s) older than ${config.IDEMPOTENCY_KEY_TTL_HOURS} hours.\n`);

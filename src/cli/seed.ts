@@ -5,7 +5,7 @@ import { seedDemoData } from "../demo/seed.js";
 /** `npm run db:seed`: loads the demo data set into an empty, migrated database. Never run against production. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const database = await openCliDatabase(config);
+  const database = await openCliDatabase(config, "db:seed");
   try {
     const tenants = await database.prisma.tenant.count();
     if (tenants > 0) {

@@ -26,8 +26,8 @@ export class DataDirLockedError extends Error {
     readonly holder: LockHolder,
   ) {
     const reach = holder.socketPort
-      ? ` It shares the database on 127.0.0.1:${holder.socketPort}: set EMBEDDED_SOCKET_PORT=${holder.socketPort} so this command goes through it, or stop it.`
-      : " Stop it first, or give this process another EMBEDDED_DATA_DIR.";
+      ? ` It shares the database on 127.0.0.1:${holder.socketPort}: set EMBEDDED_SOCKET_PORT=${holder.socketPort} for a command to go through it, or stop it.`
+      : " It does not share the database (no EMBEDDED_SOCKET_PORT): stop it first, or restart it with EMBEDDED_SOCKET_PORT set so this command goes through it.";
     super(
       `The embedded database in ${dataDir} is in use by process ${holder.pid} (${holder.role}, since ${holder.since}).${reach}` +
         ` If no such process runs, delete ${path.join(dataDir, LOCK_FILE)}.`,

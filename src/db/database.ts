@@ -1,10 +1,11 @@
-import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { portInUse } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { lockDataDir } from "./data-dir-lock.js";
 
 /** Raw SQL on one session: what migrations, advisory locks and readiness checks need beyond Prisma. */
 export interface SqlClient {
@@ -19,6 +20,11 @@ export type DatabaseKind = "postgres" | "embedded";
 export interface Database {
   readonly kind: DatabaseKind;
   readonly prisma: PrismaClient;
+  /**
+   * Where it is, for operators' messages: PostgreSQL's host, port and database (never the password), or the data
+   * directory. Optional so a hand-built Database (the benchmark's) need not say.
+   */
+  readonly location?: string;
   /** Runs `fn` on one dedicated connection (session-level locks and transactions stay on it). */
   withSession<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
@@ -46,6 +52,8 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Embedded only: share the database on this loopback port for command-line tools (see EMBEDDED_SOCKET_PORT). */
   socketPort?: number | undefined;
+  /** Embedded, on disk: who opens the directory, named in its lock file for whoever finds it taken (default "server"). */
+  role?: string | undefined;
   /** Embedded, in memory only: start from this `dumpDataDir()` tarball instead of an empty cluster (tests use it). */
   loadDataDir?: Blob | undefined;
   /** Receives errors of idle pooled connections (e.g. PostgreSQL restarting), which must not crash the process. */
@@ -69,6 +77,7 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   return {
     kind: "postgres",
     prisma,
+    location: postgresLocation(url),
     async withSession(fn) {
       const client = await pool.connect();
       try {
@@ -88,6 +97,34 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   };
 }
 
+/** Host, port and database of a PostgreSQL URL: what a message may show of it. */
+function postgresLocation(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname || "localhost"}:${parsed.port || "5432"}/${decodeURIComponent(parsed.pathname.slice(1)) || "postgres"}`;
+  } catch {
+    return "the DATABASE_URL server";
+  }
+}
+
+/**
+ * What an operator should read for an error raised while reaching a database (at `location`, as `Database.location`
+ * gives it), or undefined when it is not such an error. Names host and database, never the password.
+ */
+export function explainConnectionError(error: unknown, location: string): string | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const [server = location, name = "postgres"] = location.split(/\/(.*)/);
+  if (code === "3D000") {
+    return `database "${name}" does not exist on ${server}: create it with createdb ${name} or CREATE DATABASE "${name}", then run npm run db:migrate.`;
+  }
+  const unreachable =
+    (typeof code === "string" && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|57P03)$/.test(code)) ||
+    (typeof message === "string" && /timeout exceeded when trying to connect|Connection terminated/.test(message));
+  if (unreachable) return `PostgreSQL at ${location} is not reachable: ${String(message)}`;
+  if (code === "28P01" || code === "28000") return `PostgreSQL at ${location} refused the credentials: ${String(message)}`;
+  return undefined;
+}
+
 /** A node-postgres pool's usage against the `max` it was opened with. */
 export function pgPoolStats(pool: pg.Pool, max: number): PoolStats {
   return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max };
@@ -105,14 +142,34 @@ function pgSession(client: pg.PoolClient): SqlClient {
   };
 }
 
-async function openEmbedded({ dataDir, socketPort, loadDataDir }: DatabaseOptions): Promise<Database> {
+async function openEmbedded({ dataDir, socketPort, loadDataDir, role }: DatabaseOptions): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
-  if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(inMemory ? { loadDataDir } : { dataDir });
-  await pglite.waitReady;
-  // PGlite is one in-process session; the socket server is how a second process reaches it while we run.
-  const socketServer = socketPort ? new PGLiteSocketServer({ db: pglite, port: socketPort, host: "127.0.0.1" }) : undefined;
-  await socketServer?.start();
+  // Before PGlite touches the files: a second opener would read a stale copy and its writes would be lost.
+  const lock = inMemory ? undefined : lockDataDir(dataDir, role ?? "server", socketPort);
+  let pglite: PGlite | undefined;
+  let socketServer: PGLiteSocketServer | undefined;
+  try {
+    pglite = new PGlite(inMemory ? { loadDataDir } : { dataDir });
+    await pglite.waitReady;
+    // PGlite is one in-process session; the socket server is how a second process reaches it while we run.
+    socketServer = socketPort ? new PGLiteSocketServer({ db: pglite, port: socketPort, host: "127.0.0.1" }) : undefined;
+    await socketServer?.start().catch((error: unknown) => {
+      throw (error as NodeJS.ErrnoException).code === "EADDRINUSE" ? portInUse("EMBEDDED_SOCKET_PORT", "127.0.0.1", socketPort ?? 0, error) : error;
+    });
+  } catch (error) {
+    await pglite?.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
+  return embeddedDatabase(pglite, socketServer, dataDir, () => lock?.release());
+}
+
+function embeddedDatabase(
+  pglite: PGlite,
+  socketServer: PGLiteSocketServer | undefined,
+  dataDir: string,
+  release: () => void,
+): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const session: SqlClient = {
     async query<Row extends Record<string, unknown>>(text: string, params: readonly unknown[] = []) {
@@ -126,6 +183,7 @@ async function openEmbedded({ dataDir, socketPort, loadDataDir }: DatabaseOption
   return {
     kind: "embedded",
     prisma,
+    location: dataDir,
     // PGlite is a single connection, so every caller already shares one session.
     withSession: (fn) => fn(session),
     async ping() {
@@ -138,6 +196,7 @@ async function openEmbedded({ dataDir, socketPort, loadDataDir }: DatabaseOption
       await socketServer?.stop();
       await prisma.$disconnect();
       await pglite.close();
+      release();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from "fastify";
 import { ApiError, Errors } from "../errors.js";
 import { QueryError, queryErrorToApiError } from "../query/index.js";
 
@@ -10,6 +11,7 @@ interface ThrownError {
   validation?: { instancePath?: string; params?: Record<string, unknown>; message?: string }[];
   validationContext?: string;
   cause?: unknown;
+  kind?: unknown;
   meta?: Record<string, unknown>;
 }
 
@@ -77,8 +79,32 @@ function isUnavailable(thrown: ThrownError, depth = 0): boolean {
     if (PRISMA_UNAVAILABLE.has(thrown.code) || SOCKET_CODES.has(thrown.code)) return true;
     if (/^(08|57P0)/.test(thrown.code) && thrown.code.length === 5) return true;
   }
-  const kind = (thrown.cause as { kind?: unknown } | undefined)?.kind ?? thrown.meta?.["kind"];
+  const kind = thrown.kind ?? thrown.meta?.["kind"];
   if (typeof kind === "string" && ADAPTER_UNAVAILABLE.has(kind)) return true;
   if (thrown.message && UNAVAILABLE_MESSAGES.test(thrown.message)) return true;
-  return thrown.cause !== undefined && isUnavailable(thrown.cause as ThrownError, depth + 1);
+  // A raw query's failure (P2010, e.g. the ledger's SELECT … FOR UPDATE) carries the adapter's error in its meta.
+  return [thrown.cause, thrown.meta?.["driverAdapterError"]].some(
+    (inner) => inner !== undefined && isUnavailable(inner as ThrownError, depth + 1),
+  );
+}
+
+/** A body of a media type the route does not read (or none named), answered naming the ones it does read. */
+export function unsupportedMediaType(contentType: string | undefined, accepted: readonly string[]): ApiError {
+  const mediaType = contentType?.split(";")[0]?.trim();
+  const problem = mediaType ? `A body of type ${mediaType} is not accepted here` : "The body has no Content-Type";
+  return new ApiError(
+    "MISSING_OR_INVALID_PARAMETER",
+    `${problem}; send ${accepted.join(" or ")}.`,
+    [
+      { name: "parameter", value: "Content-Type" },
+      { name: "accepted", value: accepted.join(", ") },
+    ],
+    415,
+  );
+}
+
+/** Logs a failure as it is answered: a 5xx with the error and its causes (the caller saw a masked message), a 4xx as a rejection. */
+export function logAnswered(log: FastifyBaseLogger, error: unknown, apiError: ApiError): void {
+  if (apiError.statusCode >= 500) log.error({ err: error, errorCode: apiError.errorCode }, "request failed");
+  else log.info({ errorCode: apiError.errorCode, message: apiError.message }, "request rejected");
 }

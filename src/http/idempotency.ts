@@ -4,7 +4,6 @@ import { isUniqueViolation, TRANSACTION_OPTIONS, type TenantTx } from "../db/tra
 import { Errors } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 
-
 /** A response worth storing: its status and its JSON body exactly as sent. */
 export interface StoredResponse {
   statusCode: number;
@@ -119,15 +118,45 @@ export function hashRequest(operation: string, request: unknown): string {
   return createHash("sha256").update(canonicalJson({ operation, request })).digest("hex");
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, child]) => child !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([name, child]) => `${JSON.stringify(name)}:${canonicalJson(child)}`).join(",")}}`;
+/** An item of canonicalJson's work list: a value still to write, or text to write as it is. */
+type CanonicalPart = { value: unknown } | { text: string };
+
+/**
+ * JSON with object keys sorted and undefined properties left out. Iterative, with an explicit work list: a body
+ * nested thousands of levels deep (a few KB of `[[[…]]]`) would overflow a recursive writer.
+ */
+function canonicalJson(root: unknown): string {
+  const out: string[] = [];
+  const work: CanonicalPart[] = [{ value: root }];
+  for (let part = work.pop(); part !== undefined; part = work.pop()) {
+    if ("text" in part) {
+      out.push(part.text);
+      continue;
+    }
+    const { value } = part;
+    let opened: CanonicalPart[] | undefined;
+    if (Array.isArray(value)) {
+      opened = [{ text: "[" }, ...value.flatMap((child, index) => separated(index, { value: child })), { text: "]" }];
+    } else if (value !== null && typeof value === "object") {
+      const entries = Object.entries(value)
+        .filter(([, child]) => child !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      opened = [
+        { text: "{" },
+        ...entries.flatMap(([name, child], index) => separated(index, { text: `${JSON.stringify(name)}:` }, { value: child })),
+        { text: "}" },
+      ];
+    } else {
+      out.push(JSON.stringify(value) ?? "null");
+    }
+    // Pushed in reverse, so they come off the list in writing order.
+    if (opened) for (let index = opened.length - 1; index >= 0; index -= 1) work.push(opened[index] as CanonicalPart);
   }
-  return JSON.stringify(value) ?? "null";
+  return out.join("");
+}
+
+function separated(index: number, ...parts: CanonicalPart[]): CanonicalPart[] {
+  return index === 0 ? parts : [{ text: "," }, ...parts];
 }
 
 function toJson(body: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull {

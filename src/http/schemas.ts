@@ -1,5 +1,6 @@
 import Type from "typebox";
 import { ApiError, ERROR_STATUS, type ErrorCode, Errors } from "../errors.js";
+import { unsupportedMediaType } from "./error-mapping.js";
 
 /** Kibo's error body: every 4xx and 5xx answers with it. */
 export const ErrorBodySchema = Type.Object(
@@ -55,7 +56,7 @@ const STATUS_EXAMPLES: Readonly<Record<number, ApiError>> = {
     requested: "500.00",
   }),
   413: new ApiError("MISSING_OR_INVALID_PARAMETER", "Request body is too large", [], 413),
-  415: new ApiError("MISSING_OR_INVALID_PARAMETER", "Unsupported Media Type: text/plain", [], 415),
+  415: unsupportedMediaType("text/plain", ["application/json"]),
   429: Errors.tooManyRequests("Too many requests; retry in 42 seconds."),
   500: Errors.unexpected(),
   503: Errors.maintenance(),
@@ -64,14 +65,23 @@ const STATUS_EXAMPLES: Readonly<Record<number, ApiError>> = {
 /** An error status's response: the shared error body, with that status's meaning and an example. */
 export interface ErrorResponse {
   description: string;
+  headers?: Record<string, { description: string; type: "integer" }>;
   content: { "application/json": { schema: ReturnType<typeof Type.Ref>; example?: unknown } };
 }
+
+// Both statuses say when to come back: 429 when the caller's window resets, 503 when the database is likely back.
+const RETRY_AFTER: Readonly<Record<number, string>> = {
+  429: "Seconds until the rate limit lets this caller in again.",
+  503: "Seconds to wait before retrying; the service expects the database back by then.",
+};
 
 /** The response of one error status (a content map, so the example stays beside the shared schema's reference). */
 export function errorResponse(status: number): ErrorResponse {
   const example = STATUS_EXAMPLES[status];
+  const retryAfter = RETRY_AFTER[status];
   return {
     description: STATUS_DESCRIPTIONS[status] ?? "Error",
+    ...(retryAfter ? { headers: { "Retry-After": { description: retryAfter, type: "integer" as const } } } : {}),
     content: { "application/json": { schema: Type.Ref("ErrorBody"), ...(example ? { example: example.toBody() } : {}) } },
   };
 }

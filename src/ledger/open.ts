@@ -73,7 +73,7 @@ export async function openCredit(tx: TenantTx, credit: NewCredit, written: Ledge
         create: {
           tenantId,
           activityType: "Created",
-          details: `Created ${creditType} ${code} with initial balance ${formatAmount(credit.openingBalance)} ${currencyCode}${reason}`,
+          details: `Created ${creditType} ${code} with initial balance ${formatAmount(credit.openingBalance, currencyCode)} ${currencyCode}${reason}`,
           createdBy: actor,
           createdAt: now,
         },

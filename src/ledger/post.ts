@@ -39,10 +39,12 @@ export async function postTransaction(
   const balance = toDecimal(credit.currentBalance);
   const currency = credit.currencyCode;
   if (balance.plus(impact).isNegative()) {
-    throw Errors.conflict(`${creditName(credit)} has ${formatAmount(balance)} ${currency} left; cannot debit ${formatAmount(impact.abs())}.`, {
+    const left = formatAmount(balance, currency);
+    const requested = formatAmount(impact.abs(), currency);
+    throw Errors.conflict(`${creditName(credit)} has ${left} ${currency} left; cannot debit ${requested}.`, {
       code: credit.code,
-      currentBalance: formatAmount(balance),
-      requested: formatAmount(impact.abs()),
+      currentBalance: left,
+      requested,
     });
   }
   const balanceAfter = balance.plus(impact);
@@ -77,7 +79,7 @@ export async function postTransaction(
       tenantId,
       creditId: credit.id,
       activityType: "Transaction",
-      details: `${transactionType} ${formatAmount(impact.abs())} ${currency}; balance ${formatAmount(balanceAfter)} ${currency}${order}${memo}`,
+      details: `${transactionType} ${formatAmount(impact.abs(), currency)} ${currency}; balance ${formatAmount(balanceAfter, currency)} ${currency}${order}${memo}`,
       createdBy: actor,
       createdAt: now,
     },

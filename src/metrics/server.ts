@@ -1,5 +1,6 @@
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "../config.js";
+import { listenerOptions } from "../http/listener-options.js";
 import errorHandler from "../plugins/error-handler.js";
 import { metricsRoute } from "./endpoint.js";
 
@@ -8,8 +9,9 @@ import { metricsRoute } from "./endpoint.js";
  * publish, for Prometheus only. Serves nothing else. The caller listens on it and closes it.
  */
 export async function buildMetricsServer(app: FastifyInstance, config: Pick<Config, "METRICS_TOKEN">): Promise<FastifyInstance> {
-  // The app's logger (redaction included) and its request id label, so both listeners' lines read alike.
-  const server = Fastify({ loggerInstance: app.log, logController: new LogController({ requestIdLogLabel: "requestId" }) });
+  // The app's logger (redaction included) and the app's listener options, so both listeners' lines read alike and
+  // both answer what their parser or router refuses in Kibo's body with a correlation id.
+  const server = Fastify({ loggerInstance: app.log, ...listenerOptions() });
   await server.register(errorHandler);
   server.route(metricsRoute(app.metricsRegistry, config.METRICS_TOKEN));
   return server;

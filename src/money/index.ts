@@ -1,4 +1,5 @@
 import { Decimal } from "decimal.js";
+import { minorUnits } from "./currencies.js";
 
 /**
  * Money in Tally is decimal, never binary floating point: amounts live in numeric(19,4) columns and in
@@ -6,6 +7,7 @@ import { Decimal } from "decimal.js";
  */
 
 export { Decimal };
+export { isActiveCurrency, minorUnits } from "./currencies.js";
 
 /** Digits after the point that every stored amount has. */
 export const MONEY_SCALE = 4;
@@ -22,12 +24,19 @@ export class AmountError extends Error {
 }
 
 /**
- * Reads an amount from a request: a JSON number or a decimal string with at most 4 decimals.
+ * A decimal string as a request may carry an amount: digits with an optional sign and point ("-12.50"); no
+ * exponent, no hexadecimal, no spaces. Request schemas use it as their `pattern`.
+ */
+export const AMOUNT_PATTERN = "^-?\\d+(\\.\\d+)?$";
+const AMOUNT_TEXT = new RegExp(AMOUNT_PATTERN);
+
+/**
+ * Reads an amount from a request: a JSON number or a decimal string (AMOUNT_PATTERN) with at most 4 decimals.
  * A JSON number is read through its shortest decimal form (10.1 → "10.1"), never through its binary value.
  */
 export function parseAmount(value: number | string): Decimal {
-  const text = typeof value === "number" ? String(value) : value.trim();
-  if (!/^-?\d+(\.\d+)?$/.test(text)) throw new AmountError(`'${text}' is not a decimal amount.`);
+  const text = String(value);
+  if (!AMOUNT_TEXT.test(text)) throw new AmountError(`'${text}' is not a decimal amount.`);
   const amount = new Decimal(text);
   if (amount.decimalPlaces() > MONEY_SCALE) throw new AmountError(`${text} has more than ${MONEY_SCALE} decimal places.`);
   if (amount.abs().greaterThan(MAX_ABS_AMOUNT)) throw new AmountError(`${text} is too large.`);
@@ -72,8 +81,22 @@ export function trimZeros(value: DecimalLike): string {
   return decimal.isZero() ? "0" : decimal.toFixed();
 }
 
-/** An amount as a clerk reads it in a message: at least two decimals (12.50), all four when they matter (0.1234). */
-export function formatAmount(value: DecimalLike): string {
-  const amount = toDecimal(value);
-  return amount.decimalPlaces() <= 2 ? amount.toFixed(2) : amount.toFixed();
+/**
+ * Refuses an amount finer than the currency's smallest unit (1.234 CAD, 5.5 JPY): new money is moved in whole
+ * minor units, although a stored amount keeps 4 decimals.
+ */
+export function checkMinorUnits(amount: Decimal, currencyCode: string): Decimal {
+  const digits = minorUnits(currencyCode);
+  if (amount.decimalPlaces() > digits) {
+    throw new AmountError(`${amount.toFixed()} has more decimals than ${currencyCode}'s ${digits}.`);
+  }
+  return amount;
+}
+
+/**
+ * An amount as a person reads it in a message or an audit entry: in the currency's minor units, rounded half up
+ * (12.50 CAD, 1200 JPY, 3.250 KWD), whatever precision it is stored with.
+ */
+export function formatAmount(value: DecimalLike, currencyCode: string): string {
+  return toDecimal(value).toFixed(minorUnits(currencyCode), Decimal.ROUND_HALF_UP);
 }

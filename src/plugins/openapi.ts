@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import swagger from "@fastify/swagger";
 import type { FastifyInstance, RouteOptions } from "fastify";
 import fp from "fastify-plugin";
@@ -18,6 +19,12 @@ const TAGS = [
 
 type ResponseMap = Record<string, unknown>;
 
+// The document versions the API with the package; read at run time because package.json sits outside rootDir,
+// two levels up from both src/plugins and dist/plugins.
+const { version: PACKAGE_VERSION } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
 /**
  * Builds the OpenAPI 3.1 document from the route schemas, and completes every API route's responses with the
  * failures any request can meet (bad token, rate limit, oversized or unreadable body, unexpected error, database
@@ -36,7 +43,7 @@ export default fp(
         openapi: "3.1.0",
         info: {
           title: "Tally",
-          version: "1.0.0",
+          version: PACKAGE_VERSION,
           description:
             "Store credit, gift cards, credit memos and loyalty balances behind Kibo- and Magento-compatible APIs. " +
             "Errors answer Kibo's error body (`ErrorBody`), except the loyalty API, which answers in its own format.",

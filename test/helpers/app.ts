@@ -19,6 +19,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0",
     ...TEST_KEYS,
     ...env,
+    // Production requires a database; buildTestApp hands the app its own, so this one is never connected.
+    ...(env["NODE_ENV"] === "production" && !env["DATABASE_URL"] ? { DATABASE_URL: "postgresql://unused@127.0.0.1/unused" } : {}),
   });
 }
 

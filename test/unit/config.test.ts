@@ -15,7 +15,11 @@ test("values are converted from their string form", () => {
   expect(config.DATABASE_URL).toBe("postgresql://u@db:5432/tally");
 });
 
-const productionKeys = { AUTH_SIGNING_KEYS: `k1:${"a".repeat(32)}`, SHOPPER_TOKEN_SECRET: "b".repeat(32) };
+const productionKeys = {
+  AUTH_SIGNING_KEYS: `k1:${"a".repeat(32)}`,
+  SHOPPER_TOKEN_SECRET: "b".repeat(32),
+  DATABASE_URL: "postgresql://tally@db:5432/tally",
+};
 
 test("production does not load demo data (and its demo credentials) unless asked to", () => {
   expect(loadConfig({ NODE_ENV: "production", ...productionKeys }).EMBEDDED_SEED_DEMO).toBe(false);

@@ -3,7 +3,7 @@ import type { Prisma } from "../../generated/prisma/client.js";
 import type { TenantTx } from "../../db/transactions.js";
 import { refundToStoreCredit } from "../../ledger/refund.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
-import { Decimal, toDecimal } from "../../money/index.js";
+import { Decimal, formatAmount, toDecimal } from "../../money/index.js";
 import { readAmountParameter } from "../../money/parameters.js";
 import { cents, computeCreditmemo, type CreditmemoCalculation } from "./arithmetic.js";
 import {
@@ -16,7 +16,7 @@ import {
 } from "../../magento/index.js";
 import { lockOrder } from "./order-lock.js";
 import { moveOrderRefunds } from "./order-refunds.js";
-import { refuseInvalidData } from "./orders.js";
+import { readMagentoId, refuseInvalidData } from "./orders.js";
 import type { NewCreditmemoInput } from "./schemas.js";
 import { getCreditmemo } from "./reads.js";
 import { queueCreditmemoEmail } from "./service.js";
@@ -127,7 +127,7 @@ function checkRefundable(order: LockedOrder): void {
   if (paid.lte(0)) throw MemoFaults.cannotCreate(order.incrementId, "nothing has been paid (invoiced) yet.");
   const available = paid.minus(toDecimal(order.baseTotalRefunded));
   if (available.lte(0)) {
-    throw MemoFaults.cannotCreate(order.incrementId, `everything paid (${money(paid)} ${order.baseCurrencyCode}) has been refunded.`);
+    throw MemoFaults.cannotCreate(order.incrementId, `everything paid (${formatAmount(paid, order.baseCurrencyCode)} ${order.baseCurrencyCode}) has been refunded.`);
   }
 }
 
@@ -140,8 +140,9 @@ function readRequest(order: LockedOrder, input: NewCreditmemoInput): RefundReque
   } else {
     const seen = new Set<number>();
     lines = [];
-    input.qtys.forEach(({ order_item_id: orderItemId, qty: sent }, index) => {
+    input.qtys.forEach(({ order_item_id: sentItemId, qty: sent }, index) => {
       const parameter = `qtys[${index}]`;
+      const orderItemId = readMagentoId(`${parameter}.order_item_id`, sentItemId, 1);
       const item = order.items.find((candidate) => candidate.itemId === orderItemId);
       if (!item) throw MemoFaults.invalidData(`Order ${order.incrementId} has no item ${orderItemId}.`, `${parameter}.order_item_id`);
       if (seen.has(orderItemId)) throw MemoFaults.invalidData(`Order item ${orderItemId} is listed twice in qtys.`, parameter);
@@ -160,7 +161,7 @@ function readRequest(order: LockedOrder, input: NewCreditmemoInput): RefundReque
   const shipping = optionalMoney("shipping_amount", input.shipping_amount) ?? shippingLeft;
   if (shipping.gt(shippingLeft)) {
     throw MemoFaults.invalidData(
-      `Maximum shipping amount allowed to refund is: ${money(shippingLeft)} ${order.orderCurrencyCode}.`,
+      `Maximum shipping amount allowed to refund is: ${formatAmount(shippingLeft, order.orderCurrencyCode)} ${order.orderCurrencyCode}.`,
       "shipping_amount",
     );
   }
@@ -178,13 +179,13 @@ function checkTotals(order: LockedOrder, calculation: CreditmemoCalculation): vo
   const total = new Decimal(calculation.totals.base_grand_total);
   if (total.lte(0)) {
     throw MemoFaults.invalidData(
-      `The credit memo's total must be positive; these lines, shipping and adjustments come to ${money(total)} ${order.baseCurrencyCode}.`,
+      `The credit memo's total must be positive; these lines, shipping and adjustments come to ${formatAmount(total, order.baseCurrencyCode)} ${order.baseCurrencyCode}.`,
     );
   }
   const available = toDecimal(order.baseTotalPaid).minus(toDecimal(order.baseTotalRefunded));
   if (total.gt(available)) {
     throw MemoFaults.invalidData(
-      `Maximum amount available to refund is ${money(available)} ${order.baseCurrencyCode}; this credit memo comes to ${money(total)}.`,
+      `Maximum amount available to refund is ${formatAmount(available, order.baseCurrencyCode)} ${order.baseCurrencyCode}; this credit memo comes to ${formatAmount(total, order.baseCurrencyCode)}.`,
     );
   }
 }
@@ -219,5 +220,3 @@ function readDecimal(parameter: string, value: number | string, scale: number): 
 function optionalMoney(parameter: string, value: number | string | null | undefined): Decimal | null {
   return value === undefined || value === null ? null : readDecimal(parameter, value, 2);
 }
-
-const money = (value: Decimal): string => value.toFixed(2);

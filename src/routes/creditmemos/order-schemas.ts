@@ -1,6 +1,16 @@
 import Type, { type Static } from "typebox";
 import { ORDER_FIELDS, ORDER_ITEM_FIELDS } from "../../magento/index.js";
-import { amount, incrementId, magentoObject, MAX_INT32, NO_CONTROL, NO_NUL, nullableString, optionalAmount } from "./schema-parts.js";
+import {
+  amount,
+  incrementId,
+  magentoId,
+  magentoObject,
+  NO_CONTROL,
+  NO_NUL,
+  nullableString,
+  optionalAmount,
+  optionalMagentoId,
+} from "./schema-parts.js";
 
 /** The order snapshot credit memos are computed against: the import request and the stored snapshot. */
 
@@ -84,8 +94,8 @@ export const OrderParams = Type.Object({
 
 const orderItemInput = Type.Object(
   {
-    item_id: Type.Integer({ minimum: 1, maximum: MAX_INT32, description: "Magento order item id, unique in the order." }),
-    product_id: Type.Optional(Type.Unsafe<number | null>({ type: ["integer", "null"], minimum: 0, maximum: MAX_INT32 })),
+    item_id: magentoId("Magento order item id, unique in the order."),
+    product_id: optionalMagentoId("Magento product id."),
     sku: Type.String({ minLength: 1, maxLength: 64, pattern: NO_NUL }),
     name: Type.String({ minLength: 1, maxLength: 255, pattern: NO_NUL }),
     price: amount("Unit price, order currency."),
@@ -105,11 +115,9 @@ const orderItemInput = Type.Object(
 
 export const OrderImportBody = Type.Object(
   {
-    entity_id: Type.Integer({ minimum: 1, maximum: MAX_INT32, description: "Magento order entity id; fixed once imported." }),
-    store_id: Type.Integer({ minimum: 0, maximum: MAX_INT32, description: "Magento store id of one of the tenant's stores." }),
-    customer_id: Type.Optional(
-      Type.Unsafe<number | null>({ type: ["integer", "null"], minimum: 0, maximum: MAX_INT32, description: "A customer of the tenant; null or omitted: a guest order." }),
-    ),
+    entity_id: magentoId("Magento order entity id; fixed once imported."),
+    store_id: magentoId("Magento store id of one of the tenant's stores.", 0),
+    customer_id: optionalMagentoId("A customer of the tenant; null or omitted: a guest order."),
     customer_email: Type.Optional(nullableString({ maxLength: 254, pattern: NO_NUL })),
     state: Type.String({ minLength: 1, maxLength: 32, pattern: NO_CONTROL, description: "Order state; canceled, closed and holded orders take no credit memos." }),
     created_at: Type.Optional(
@@ -139,8 +147,8 @@ export const OrderImportBody = Type.Object(
     base_total_refunded: optionalAmount("As total_refunded, base currency."),
     shipping_refunded: optionalAmount("As total_refunded, for shipping."),
     base_shipping_refunded: optionalAmount("As total_refunded, for base shipping."),
-    billing_address_id: Type.Optional(Type.Unsafe<number | null>({ type: ["integer", "null"], minimum: 0, maximum: MAX_INT32 })),
-    shipping_address_id: Type.Optional(Type.Unsafe<number | null>({ type: ["integer", "null"], minimum: 0, maximum: MAX_INT32 })),
+    billing_address_id: optionalMagentoId("Magento address id."),
+    shipping_address_id: optionalMagentoId("Magento address id."),
     items: Type.Array(orderItemInput, { minItems: 1, maxItems: 1000, description: "Every line of the order." }),
   },
   {

@@ -2,11 +2,12 @@ import { tenantIdOf } from "../../db/tenant-scope.js";
 import { isUniqueViolation, type TenantTx } from "../../db/transactions.js";
 import { Errors } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import { Decimal, toDecimal } from "../../money/index.js";
+import { Decimal, formatAmount, toDecimal } from "../../money/index.js";
 import { type AmountRefusal, readAmountParameter } from "../../money/parameters.js";
 import { toDate } from "../../query/filter/coerce.js";
 import { CREDITMEMO_STATE, MemoFaults, type OrderRecord } from "../../magento/index.js";
 import { lockOrder } from "./order-lock.js";
+import { MAX_INT32 } from "./schema-parts.js";
 import type { OrderImportInput } from "./schemas.js";
 
 const ORDER_INCLUDE = { items: { orderBy: { id: "asc" } }, store: { select: { storeId: true } } } as const satisfies Prisma.OrderInclude;
@@ -28,6 +29,19 @@ interface MemoRefunds {
 
 type Amount = number | string | null | undefined;
 
+type ImportItem = OrderImportInput["items"][number];
+type IdField = "entity_id" | "store_id" | "customer_id" | "billing_address_id" | "shipping_address_id";
+
+/** The import body with its ids read as numbers. */
+type OrderInput = Omit<OrderImportInput, IdField | "items"> & {
+  entity_id: number;
+  store_id: number;
+  customer_id: number | null;
+  billing_address_id: number | null;
+  shipping_address_id: number | null;
+  items: (Omit<ImportItem, "item_id" | "product_id"> & { item_id: number; product_id: number | null })[];
+};
+
 /**
  * Creates or replaces the snapshot of an order from the order system (idempotent: the same body twice leaves the same
  * snapshot). Base amounts that are not sent are the order amounts ÷ base_to_order_rate. Refunded quantities and totals
@@ -35,7 +49,8 @@ type Amount = number | string | null | undefined;
  * refunded by memos cannot be dropped, nor their invoiced quantity lowered below the refund. Runs in the caller's
  * transaction; the order row is locked, so an import and a credit memo for the same order run one after the other.
  */
-export async function importOrder(tx: TenantTx, incrementId: string, input: OrderImportInput, now: Date): Promise<ImportedOrder> {
+export async function importOrder(tx: TenantTx, incrementId: string, body: OrderImportInput, now: Date): Promise<ImportedOrder> {
+  const input = readIds(body);
   const store = await tx.store.findFirst({ where: { storeId: input.store_id }, select: { id: true, websiteId: true } });
   if (!store) throw refuseInvalidData("store_id", `store_id ${input.store_id} is not a store of this tenant.`);
   const customerId = input.customer_id ?? null;
@@ -125,8 +140,9 @@ async function memoRefunds(tx: TenantTx, orderRef: number): Promise<MemoRefunds>
 }
 
 /** The order's own columns from the body: amounts checked, base twins defaulted, refunded values floored at the memos'. */
-function orderColumns(input: OrderImportInput, refunds: MemoRefunds) {
+function orderColumns(input: OrderInput, refunds: MemoRefunds) {
   const rate = positive("base_to_order_rate", input.base_to_order_rate ?? 1);
+  const baseCurrency = input.base_currency_code.toUpperCase();
   const amount = (name: string, value: Amount, fallback = new Decimal(0)) =>
     value === undefined || value === null ? fallback : nonNegative(name, value);
   const base = (name: string, value: Amount, orderAmount: Decimal) => amount(name, value, toBase(orderAmount, rate));
@@ -139,11 +155,10 @@ function orderColumns(input: OrderImportInput, refunds: MemoRefunds) {
   const basePaid = base("base_total_paid", input.base_total_paid, paid);
   const baseRefunded = Decimal.max(amount("base_total_refunded", input.base_total_refunded), refunds.baseTotal);
   if (baseRefunded.gt(basePaid)) {
-    throw Errors.conflict(`base_total_paid ${basePaid.toFixed(2)} is below the ${baseRefunded.toFixed(2)} already refunded.`, {
+    throw Errors.conflict(`base_total_paid ${formatAmount(basePaid, baseCurrency)} is below the ${formatAmount(baseRefunded, baseCurrency)} already refunded.`, {
       parameter: "base_total_paid",
     });
   }
-  const baseCurrency = input.base_currency_code.toUpperCase();
   const text = (value: Decimal): string => value.toFixed();
   return {
     state: input.state,
@@ -178,7 +193,7 @@ function orderColumns(input: OrderImportInput, refunds: MemoRefunds) {
 }
 
 /** The order lines from the body, checked against each other and against what memos refunded of them. */
-function itemRows(input: OrderImportInput, refunds: MemoRefunds, rateText: string) {
+function itemRows(input: OrderInput, refunds: MemoRefunds, rateText: string) {
   const rate = new Decimal(rateText);
   const seen = new Set<number>();
   const rows = input.items.map((item, index) => {
@@ -231,6 +246,36 @@ function itemRows(input: OrderImportInput, refunds: MemoRefunds, rateText: strin
     }
   }
   return rows;
+}
+
+/** Magento writes ids as strings ('775'); the schema lets digits through and this reads them into range. */
+function readIds(body: OrderImportInput): OrderInput {
+  return {
+    ...body,
+    entity_id: readMagentoId("entity_id", body.entity_id, 1),
+    store_id: readMagentoId("store_id", body.store_id, 0),
+    customer_id: optionalId("customer_id", body.customer_id),
+    billing_address_id: optionalId("billing_address_id", body.billing_address_id),
+    shipping_address_id: optionalId("shipping_address_id", body.shipping_address_id),
+    items: body.items.map((item, index) => ({
+      ...item,
+      item_id: readMagentoId(`items[${index}].item_id`, item.item_id, 1),
+      product_id: optionalId(`items[${index}].product_id`, item.product_id),
+    })),
+  };
+}
+
+/** A Magento id sent as a JSON integer or as digits; fault 102 naming the parameter when out of range. */
+export function readMagentoId(parameter: string, value: number | string, minimum: number): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id < minimum || id > MAX_INT32) {
+    throw refuseInvalidData(parameter, `${parameter} must be an integer from ${minimum} to ${MAX_INT32}.`);
+  }
+  return id;
+}
+
+function optionalId(parameter: string, value: number | string | null | undefined): number | null {
+  return value === undefined || value === null ? null : readMagentoId(parameter, value, 0);
 }
 
 const toBase = (amount: Decimal, rate: Decimal): Decimal => amount.div(rate).toDecimalPlaces(4, Decimal.ROUND_HALF_UP);

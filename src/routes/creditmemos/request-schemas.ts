@@ -1,6 +1,6 @@
 import Type, { type Static } from "typebox";
 import { idempotencyHeaders } from "../../http/idempotent-route.js";
-import { amount, flag, incrementId, MAX_INT32, NO_NUL, nullableString, optionalAmount } from "./schema-parts.js";
+import { amount, flag, incrementId, magentoId, NO_NUL, nullableString, optionalAmount } from "./schema-parts.js";
 
 /** What the credit memo routes take: path parameters, the create and comment bodies, the Idempotency-Key header. */
 
@@ -8,14 +8,13 @@ export const CreditmemoParams = Type.Object({
   creditmemoIncrementId: incrementId("The credit memo's increment id.", "100000684"),
 });
 
-
 export const NewCreditmemoBody = Type.Object(
   {
     qtys: Type.Optional(
       Type.Array(
         Type.Object(
           {
-            order_item_id: Type.Integer({ minimum: 1, maximum: MAX_INT32, description: "The order item's item_id." }),
+            order_item_id: magentoId("The order item's item_id."),
             qty: amount("Quantity to refund (up to 4 decimals); 0 leaves the line out."),
           },
           { additionalProperties: false },

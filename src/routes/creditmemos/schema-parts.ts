@@ -1,5 +1,6 @@
 import Type, { type TSchema } from "typebox";
 import type { MagentoField } from "../../magento/index.js";
+import { AMOUNT_PATTERN } from "../../money/index.js";
 
 /** Schema pieces the credit-memo request and response schemas share. */
 
@@ -33,20 +34,42 @@ const KIND_NOTES: Record<MagentoField<string>["kind"], string> = {
 export const incrementId = (description: string, example: string) =>
   Type.String({ minLength: 1, maxLength: 50, pattern: NO_CONTROL, description, examples: [example] });
 
-// Amounts are declared as strings: Magento clients send '15.0000', and a JSON number is turned into its shortest
-// decimal text by the validator's type coercion (15 → "15", 10.1 → "10.1") before the service reads it exactly.
-const AMOUNT_NOTE = "A decimal string ('15.0000') or a JSON number.";
+// Magento clients send amounts as strings ('15.0000'), others as JSON numbers; the service reads either exactly.
+// Bodies are not type-coerced, so `true`, `[15]` or '1e2' are refused here rather than read as 1, 15 or 100.
+const AMOUNT_NOTE = "A plain decimal string ('15.0000': digits, an optional sign and point; no exponent) or a JSON number.";
 
 /** A Magento amount in a request. */
 export function amount(description: string) {
-  return Type.Unsafe<number | string>({ type: ["string", "number"], description: `${description} ${AMOUNT_NOTE}` });
+  return Type.Unsafe<number | string>({ type: ["string", "number"], pattern: AMOUNT_PATTERN, description: `${description} ${AMOUNT_NOTE}` });
 }
 
 /** An optional amount; null is the same as leaving it out. */
 export function optionalAmount(description: string) {
   return Type.Optional(
-    Type.Unsafe<number | string | null>({ type: ["string", "number", "null"], description: `${description} ${AMOUNT_NOTE}` }),
+    Type.Unsafe<number | string | null>({
+      type: ["string", "number", "null"],
+      pattern: AMOUNT_PATTERN,
+      description: `${description} ${AMOUNT_NOTE}`,
+    }),
   );
 }
+
+/**
+ * A Magento id in a request: a JSON integer, or its digits as a string ('775'), as Magento itself writes ids. Ids
+ * are read, not coerced: `true`, `7.5` or `[775]` are refused. A string's range is checked when it is read.
+ */
+export function magentoId(description: string, minimum = 1) {
+  return Type.Unsafe<number | string>({ type: ["integer", "string"], ...ID_BOUNDS(minimum), description: `${description} ${ID_NOTE}` });
+}
+
+/** An optional Magento id; null is the same as leaving it out. */
+export function optionalMagentoId(description: string, minimum = 0) {
+  return Type.Optional(
+    Type.Unsafe<number | string | null>({ type: ["integer", "string", "null"], ...ID_BOUNDS(minimum), description: `${description} ${ID_NOTE}` }),
+  );
+}
+
+const ID_NOTE = `A JSON integer or its digits as a string ('775'), at most ${MAX_INT32}.`;
+const ID_BOUNDS = (minimum: number) => ({ minimum, maximum: MAX_INT32, pattern: "^[0-9]{1,10}$" });
 
 export const flag = (description: string) => Type.Optional(Type.Boolean({ description }));

@@ -102,8 +102,8 @@ export async function cancelCreditmemo(
 /** The comment a cancellation leaves when the memo had refunded to store credit. */
 function describeReversals(reversals: readonly RefundReversal[]): string {
   const parts = reversals.map(({ code, currencyCode, refunded, reverted, spent }) => {
-    const taken = `${formatAmount(reverted)} of the ${formatAmount(refunded)} ${currencyCode} refunded to store credit ${code} was taken back`;
-    return spent.isZero() ? taken : `${taken}; ${formatAmount(spent)} ${currencyCode} had already been spent and stays with the customer`;
+    const taken = `${formatAmount(reverted, currencyCode)} of the ${formatAmount(refunded, currencyCode)} ${currencyCode} refunded to store credit ${code} was taken back`;
+    return spent.isZero() ? taken : `${taken}; ${formatAmount(spent, currencyCode)} ${currencyCode} had already been spent and stays with the customer`;
   });
   return `Credit memo canceled: ${parts.join("; ")}.`;
 }

@@ -4,8 +4,8 @@ import { Errors } from "../../errors.js";
 import type { Credit } from "../../generated/prisma/client.js";
 import { openCredit, unusedCode } from "../../ledger/open.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
-import { readAmountParameter, reportableAmount } from "../../money/parameters.js";
-import { isActiveCurrency } from "./currencies.js";
+import { isActiveCurrency } from "../../money/index.js";
+import { minorUnitAmount, readAmountParameter, reportableAmount } from "../../money/parameters.js";
 import type { NewCreditInput } from "./schemas.js";
 import { creditTypeId } from "./serialize.js";
 import { checkCustomType, invalid, readDate, requireCustomer } from "./shared.js";
@@ -37,6 +37,7 @@ export async function addCredit(
   const activationDate = input.activationDate === undefined ? now : readDate("activationDate", input.activationDate);
   const expirationDate = readDate("expirationDate", input.expirationDate);
   const currencyCode = await resolveCurrency(tx, caller, input.currencyCode ?? null);
+  minorUnitAmount("initialBalance", initialBalance, currencyCode);
   const customerId = input.customerId ?? null;
   if (customerId !== null) await requireCustomer(tx, customerId);
   const code = input.code === undefined || input.code === null ? await unusedCode(tx, creditType) : await freeCode(tx, input.code);
@@ -91,7 +92,6 @@ async function resolveCurrency(tx: TenantTx, caller: Caller, requested: string |
   if (!website) throw invalid("currencyCode", "currencyCode is required unless the request selects a site with x-vol-site.");
   return website.baseCurrencyCode;
 }
-
 
 function duplicateCode(code: string) {
   return Errors.alreadyExists(`A credit with code ${code} already exists (codes are compared case-insensitively).`, { code });

@@ -1,7 +1,9 @@
 import Type, { type Static, type TSchema } from "typebox";
 import { idempotencyHeaders } from "../../http/idempotent-route.js";
 import { collection, listQuery } from "../../http/list-schemas.js";
+import { AMOUNT_PATTERN } from "../../money/index.js";
 import { describeFields, FILTER_GRAMMAR, type FieldSpecMap } from "../../query/index.js";
+import { MAX_FREE_JSON_BYTES, MAX_JSON_DEPTH } from "../../validation/json-limits.js";
 import { ACTIVITY_TYPES, AUDIT_ENTRY_FIELDS, CREDIT_FIELDS, CREDIT_TYPES, TRANSACTION_FIELDS, TRANSACTION_TYPES } from "./fields.js";
 
 // Nullable scalars are written as JSON Schema type arrays rather than anyOf unions: fast-json-stringify serializes
@@ -248,7 +250,21 @@ export const IdempotencyHeaders = idempotencyHeaders(
     "request is a 409. Keys belong to the caller that sent them. Failed requests are not stored and may be retried.",
 );
 
-const amountInput = (description: string) => Type.Number({ description: `${description} ${MONEY}` });
+// Request amounts are not coerced: `true`, `[5]`, `"0x10"` or `"1e2"` are refused, not read as 1, 5, 16 or 100.
+const AMOUNT_INPUT =
+  "A JSON number or a plain decimal string (`12.50`: digits, an optional sign and point; no exponent, no spaces).";
+const NEW_MONEY =
+  "In whole minor units of the credit's currency (ISO 4217: 2 decimals for CAD, 0 for JPY, 3 for KWD): `1.234` CAD " +
+  "is refused with a 400. Stored with 4 decimals.";
+
+const amountInput = (description: string) =>
+  Type.Unsafe<number | string>({ type: ["number", "string"], pattern: AMOUNT_PATTERN, description: `${description} ${AMOUNT_INPUT}` });
+const nullableAmountInput = (description: string) =>
+  Type.Unsafe<number | string | null>({
+    type: ["number", "string", "null"],
+    pattern: AMOUNT_PATTERN,
+    description: `${description} ${AMOUNT_INPUT}`,
+  });
 const dateInput = (description: string) =>
   nullable("string", { description: `${description} ISO-8601 with Z or an offset, or a date (midnight UTC).` });
 
@@ -272,9 +288,9 @@ const creditInputProperties = {
       description: "ISO 4217. Defaults to the base currency of the site in `x-vol-site`; required without one.",
     }),
   ),
-  initialBalance: Type.Optional(nullable("number", { minimum: 0, description: `Default 0. ${MONEY}` })),
+  initialBalance: Type.Optional(nullableAmountInput("Read-only: if sent it must equal the stored value.")),
   currentBalance: Type.Optional(
-    nullable("number", { description: "Read-only: if sent it must equal initialBalance (create) or the stored balance (update)." }),
+    nullableAmountInput("Read-only: if sent it must equal initialBalance (create) or the stored balance (update)."),
   ),
   activationDate: Type.Optional(
     dateInput("When the credit becomes usable. On create: omitted means now, null creates it inactive; read-only once set."),
@@ -287,7 +303,11 @@ const creditInputProperties = {
 };
 
 export const NewCreditBody = Type.Object(
-  { ...creditInputProperties, creditType: stringEnum(CREDIT_TYPES, { description: "StoreCredit, GiftCard or Custom." }) },
+  {
+    ...creditInputProperties,
+    creditType: stringEnum(CREDIT_TYPES, { description: "StoreCredit, GiftCard or Custom." }),
+    initialBalance: Type.Optional(amountInput(`Not negative; omitted: 0. ${NEW_MONEY}`)),
+  },
   {
     description: "The credit to create. `creditType` is required; `currentBalance` starts at `initialBalance`.",
     examples: [{ creditType: "GiftCard", currencyCode: "CAD", initialBalance: 50, customerId: 4, expirationDate: "2027-12-01T00:00:00Z" }],
@@ -308,14 +328,22 @@ export const NewTransactionBody = Type.Object(
   {
     transactionType: stringEnum(TRANSACTION_TYPES, { description: "Credit adds to the balance, Debit subtracts." }),
     impactAmount: amountInput(
-      "Size of the change. A Debit may be sent positive or negative (either way it lowers the balance); a Credit must be positive.",
+      "Size of the change. A Debit may be sent positive or negative (either way it lowers the balance); a Credit must " +
+        `be positive. ${NEW_MONEY}`,
     ),
     currencyCode: Type.Optional(
       nullable("string", { pattern: "^[A-Za-z]{3}$", description: "If sent, must be the credit's currency (409 otherwise)." }),
     ),
     comments: Type.Optional(nullable("string", { maxLength: 1000, pattern: NO_NUL })),
     orderId: Type.Optional(nullable("string", { maxLength: 100, pattern: NO_NUL })),
-    data: Type.Optional(Type.Unknown({ description: "Free JSON, stored and returned as sent." })),
+    data: Type.Optional(
+      Type.Unknown({
+        description:
+          `Free JSON, stored and returned as sent: at most ${MAX_JSON_DEPTH} levels deep and ${MAX_FREE_JSON_BYTES} ` +
+          "bytes as JSON text, with strings of valid Unicode (no lone UTF-16 surrogates such as `\\ud800`, no NUL) and " +
+          "finite numbers (`1e309` is refused, not stored as null). Anything else is a 400 naming the value.",
+      }),
+    ),
     id: Type.Optional(Type.Unknown({ description: "Ignored: Tally assigns the id." })),
     auditInfo: Type.Optional(Type.Unknown({ description: "Ignored." })),
   },

@@ -7,7 +7,8 @@ import { creditName } from "../../ledger/names.js";
 import { postTransaction } from "../../ledger/post.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
 import { toDecimal } from "../../money/index.js";
-import { readAmountParameter, reportableAmount } from "../../money/parameters.js";
+import { minorUnitAmount, readAmountParameter, reportableAmount } from "../../money/parameters.js";
+import { freeJsonProblem, jsonPathText } from "../../validation/json-limits.js";
 import type { NewTransactionInput } from "./schemas.js";
 import { creditNotFound, invalid, isExpired } from "./shared.js";
 
@@ -25,8 +26,10 @@ export async function addTransaction(
   written: LedgerWrite[],
 ): Promise<CreditTransaction> {
   const size = reportableAmount("impactAmount", readAmountParameter("impactAmount", input.impactAmount));
-  if (input.data !== undefined && JSON.stringify(input.data).includes("\\u0000")) {
-    throw invalid("data", "data must not contain NUL characters.");
+  const dataProblem = input.data === undefined ? undefined : freeJsonProblem(input.data);
+  if (dataProblem) {
+    const field = jsonPathText(dataProblem.path, "data");
+    throw invalid(field, `${field} ${dataProblem.message}.`);
   }
   if (size.isZero()) throw invalid("impactAmount", "impactAmount must not be zero.");
   if (input.transactionType === "Credit" && size.isNegative()) {
@@ -52,6 +55,7 @@ export async function addTransaction(
     const when = credit.activationDate ? ` until ${credit.activationDate.toISOString()}` : " yet";
     throw Errors.conflict(`${name} is not active${when}; it cannot be debited.`, { code: credit.code });
   }
+  minorUnitAmount("impactAmount", size, credit.currencyCode);
   // An overdraft is the ledger's to refuse; a balance too large to answer as a JSON number is this face's.
   reportableAmount("impactAmount", toDecimal(credit.currentBalance).plus(impact));
 

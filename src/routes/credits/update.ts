@@ -81,11 +81,11 @@ function checkReadOnly(credit: Credit, input: CreditUpdateInput): void {
     throw readOnly("currencyCode", credit.currencyCode);
   }
   if (given(input.initialBalance) && !readAmountParameter("initialBalance", input.initialBalance).equals(toDecimal(credit.initialBalance))) {
-    throw readOnly("initialBalance", formatAmount(toDecimal(credit.initialBalance)));
+    throw readOnly("initialBalance", formatAmount(credit.initialBalance, credit.currencyCode));
   }
   if (given(input.currentBalance) && !readAmountParameter("currentBalance", input.currentBalance).equals(toDecimal(credit.currentBalance))) {
     throw Errors.invalidParameter(
-      `currentBalance is read-only: it is ${formatAmount(toDecimal(credit.currentBalance))} and changes only through transactions.`,
+      `currentBalance is read-only: it is ${formatAmount(credit.currentBalance, credit.currencyCode)} and changes only through transactions.`,
       { parameter: "currentBalance" },
     );
   }
@@ -106,7 +106,7 @@ export async function deleteCredit(tx: TenantTx, caller: Caller, code: string, n
   const balance = toDecimal(credit.currentBalance);
   if (!balance.isZero()) {
     throw Errors.conflict(
-      `${creditName(credit)} still has ${formatAmount(balance)} ${credit.currencyCode}; debit it to zero before deleting it.`,
+      `${creditName(credit)} still has ${formatAmount(balance, credit.currencyCode)} ${credit.currencyCode}; debit it to zero before deleting it.`,
       { code: credit.code },
     );
   }

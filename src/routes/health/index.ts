@@ -31,14 +31,18 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: false },
       schema: {
         operationId: "getReadiness",
-        summary: "Readiness: the database answers",
-        description: "Answers 200 when the database answers a query within 2 seconds, otherwise 503 SYSTEM_MAINTENANCE.",
+        summary: "Readiness: the database answers and is migrated",
+        description:
+          "Answers 200 when the database has every migration this version ships and answers a query within 2 seconds, " +
+          "otherwise 503 SYSTEM_MAINTENANCE saying which (the pending migrations, or that the database is not reachable).",
         tags: ["Operations"],
         security: [],
         response: { 200: HealthStatus, ...ErrorResponses(503) },
       },
     },
     async () => {
+      const problem = await app.schemaGate.recheck();
+      if (problem) throw problem;
       try {
         await withTimeout(app.db.ping(), READY_TIMEOUT_MS);
       } catch (error) {

@@ -254,7 +254,7 @@ describe("order_creditmemo.create: faults", () => {
     [{ qtys: [{ order_item_id: 776, qty: "1.00001" }] }, "qtys[0].qty", "qtys[0].qty: 1.00001 has more than 4 decimal places."],
     [{ shipping_amount: "15.001" }, "shipping_amount", "shipping_amount may have at most 2 decimals."],
     [{ shipping_amount: 16 }, "shipping_amount", "Maximum shipping amount allowed to refund is: 15.00 USD."],
-    [{ adjustment_negative: "ten" }, "adjustment_negative", "adjustment_negative: 'ten' is not a decimal amount."],
+    [{ adjustment_negative: "ten" }, "adjustment_negative", "Invalid field 'adjustment_negative' in body: must be a JSON number or a plain decimal string such as \"12.50\"."],
     [{ refundToStoreCreditAmount: -5 }, "refundToStoreCreditAmount", "refundToStoreCreditAmount must not be negative."],
     [{ qtys: [], shipping_amount: 0 }, undefined, "The credit memo's total must be positive; these lines, shipping and adjustments come to 0.00 USD."],
     [{ adjustment_positive: 10 }, undefined, "Maximum amount available to refund is 90.00 USD; this credit memo comes to 100.00."],

@@ -153,7 +153,7 @@ describe("putOrder", () => {
   test.each([
     ["an unknown store", { store_id: 99 }, "store_id", "store_id 99 is not a store of this tenant."],
     ["an unknown customer", { customer_id: 99 }, "customer_id", "customer_id 99 is not a customer of this tenant."],
-    ["a word for an amount", { grand_total: "ninety" }, "grand_total", "grand_total: 'ninety' is not a decimal amount."],
+    ["a word for an amount", { grand_total: "ninety" }, "grand_total", "Invalid field 'grand_total' in body: must be a JSON number or a plain decimal string such as \"12.50\"."],
     ["a negative amount", { subtotal: -1 }, "subtotal", "subtotal must not be negative."],
     ["a zero rate", { base_to_order_rate: 0 }, "base_to_order_rate", "base_to_order_rate must be greater than 0."],
     [

@@ -113,7 +113,7 @@ describe("addCredit", () => {
     [{ creditType: "GiftCard", currencyCode: "XYZ" }, "currencyCode", "currencyCode 'XYZ' is not an active ISO 4217 currency code."],
     [{ creditType: "GiftCard", currencyCode: "XAU" }, "currencyCode", "currencyCode 'XAU' is not an active ISO 4217 currency code."],
     [{ creditType: "GiftCard", currencyCode: "US" }, "currencyCode", expect.stringContaining("'currencyCode'")],
-    [{ creditType: "GiftCard", currencyCode: "USD", initialBalance: -1 }, "initialBalance", expect.stringContaining("'initialBalance'")],
+    [{ creditType: "GiftCard", currencyCode: "USD", initialBalance: -1 }, "initialBalance", "initialBalance must not be negative."],
     [{ creditType: "GiftCard", currencyCode: "USD", initialBalance: 1.23456 }, "initialBalance", "initialBalance: 1.23456 has more than 4 decimal places."],
     [{ creditType: "GiftCard", currencyCode: "USD", initialBalance: 10, currentBalance: 5 }, "currentBalance", "currentBalance is read-only: a new credit's balance is its initialBalance."],
     [{ creditType: "GiftCard", currencyCode: "USD", expirationDate: "next tuesday" }, "expirationDate", expect.stringContaining("expirationDate 'next tuesday' is not a date")],

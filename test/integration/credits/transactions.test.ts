@@ -90,7 +90,7 @@ describe("addTransaction", () => {
     [{ transactionType: "Credit" }, "impactAmount", "Missing required field 'impactAmount' in body."],
     [{ transactionType: "Credit", impactAmount: 5, orderId: "x".repeat(101) }, "orderId", expect.stringContaining("'orderId'")],
     [{ transactionType: "Credit", impactAmount: 5, comments: "a\u0000b" }, "comments", expect.stringContaining("'comments'")],
-    [{ transactionType: "Credit", impactAmount: 5, data: { note: "a\u0000b" } }, "data", "data must not contain NUL characters."],
+    [{ transactionType: "Credit", impactAmount: 5, data: { note: "a\u0000b" } }, "data.note", "data.note contains a NUL character (\\u0000), which cannot be stored."],
     [{ transactionType: "Credit", impactAmount: 900719925470 }, "impactAmount", "impactAmount: 900719925520 cannot be written as an exact JSON number."],
   ])("%j is a 400 naming %s", async (body, parameter, message) => {
     const card = await giftCard();

@@ -15,7 +15,26 @@ const ACTIVE_CURRENCIES: ReadonlySet<string> = new Set(
   ).split(" "),
 );
 
+/**
+ * ISO 4217's minor units of the active currencies that do not have 2 (e.g. yen have no cents, a Bahraini dinar has
+ * 1,000 fils). MGA and MRU are listed with 2, as ISO does, although their subunits are fifths.
+ */
+const MINOR_UNITS: ReadonlyMap<string, number> = new Map([
+  ...["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"].map(
+    (code) => [code, 0] as const,
+  ),
+  ...["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"].map((code) => [code, 3] as const),
+]);
+
 /** Whether `code` (already upper-cased) is an active ISO 4217 currency a credit may use. */
 export function isActiveCurrency(code: string): boolean {
   return ACTIVE_CURRENCIES.has(code);
+}
+
+/**
+ * Digits after the point of the currency's smallest unit (2 for CAD, 0 for JPY, 3 for KWD). A code outside the
+ * active list (an imported order may name any three letters) gets 2, the most common.
+ */
+export function minorUnits(currencyCode: string): number {
+  return MINOR_UNITS.get(currencyCode.toUpperCase()) ?? 2;
 }

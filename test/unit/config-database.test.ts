@@ -1,0 +1,31 @@
+import { loadConfig } from "../../src/config.js";
+
+const production = { NODE_ENV: "production", AUTH_SIGNING_KEYS: `k1:${"a".repeat(32)}`, SHOPPER_TOKEN_SECRET: "b".repeat(32) };
+
+test("production without DATABASE_URL is refused, naming DATABASE_URL and the explicit embedded choice", () => {
+  expect(() => loadConfig(production)).toThrow(
+    "DATABASE_URL: required in production (or set EMBEDDED_DATABASE=true and EMBEDDED_DATA_DIR to a directory on a volume",
+  );
+});
+
+test("production takes the embedded database only when chosen, on a data directory given by name", () => {
+  expect(() => loadConfig({ ...production, EMBEDDED_DATABASE: "true" })).toThrow(
+    /EMBEDDED_DATA_DIR: with EMBEDDED_DATABASE=true in production, set it to a directory on a volume/,
+  );
+  expect(() => loadConfig({ ...production, EMBEDDED_DATABASE: "true", EMBEDDED_DATA_DIR: "memory://" })).toThrow(/never memory:\/\//);
+  const config = loadConfig({ ...production, EMBEDDED_DATABASE: "true", EMBEDDED_DATA_DIR: "/app/data/pglite" });
+  expect(config.EMBEDDED_DATA_DIR).toBe("/app/data/pglite");
+  expect(config.DATABASE_URL).toBeUndefined();
+});
+
+test("production with DATABASE_URL starts, and may not also choose the embedded database", () => {
+  expect(loadConfig({ ...production, DATABASE_URL: "postgresql://tally@db:5432/tally" }).DATABASE_URL).toBe("postgresql://tally@db:5432/tally");
+  expect(() => loadConfig({ ...production, DATABASE_URL: "postgresql://tally@db:5432/tally", EMBEDDED_DATABASE: "true" })).toThrow(
+    /choose one database/,
+  );
+});
+
+test("outside production the embedded database stays the default", () => {
+  expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+  expect(() => loadConfig({ NODE_ENV: "test", EMBEDDED_DATA_DIR: "memory://" })).not.toThrow();
+});
