@@ -1,4 +1,6 @@
 import net from "node:net";
+import { type Database, openDatabase } from "../../src/db/database.js";
+import { testServerUrl, withDatabaseName, workerDatabaseName } from "./database.js";
 
 /**
  * A TCP forwarder that can be "stopped" (every connection cut, the port refusing) and started again on the
@@ -34,4 +36,16 @@ export class TcpProxy {
     this.server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** This worker's PostgreSQL database opened through a proxy the test can cut: the proxy and the database. */
+export async function openDatabaseThroughProxy(): Promise<{ proxy: TcpProxy; database: Database }> {
+  const server = new URL(testServerUrl() ?? "");
+  const proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
+  await proxy.start();
+  const url = new URL(withDatabaseName(testServerUrl() ?? "", workerDatabaseName()));
+  url.hostname = "127.0.0.1";
+  url.port = String(proxy.port);
+  const database = await openDatabase({ url: url.toString(), poolSize: 2, connectTimeoutMs: 1_000, dataDir: "" });
+  return { proxy, database };
 }

@@ -4,9 +4,9 @@ import request from "supertest";
 import { type Database, openDatabase } from "../../src/db/database.js";
 import { Errors } from "../../src/errors.js";
 import { buildTestApp } from "../helpers/app.js";
-import { openTestDatabase, resetDatabase, testServerUrl, withDatabaseName, workerDatabaseName } from "../helpers/database.js";
+import { openTestDatabase, resetDatabase } from "../helpers/database.js";
 import { postgresOnly } from "../helpers/postgres-only.js";
-import { TcpProxy } from "../helpers/tcp-proxy.js";
+import { openDatabaseThroughProxy } from "../helpers/tcp-proxy.js";
 
 /** Routes that fail on purpose, to exercise the one error handler every real route relies on. */
 async function appWithFailingRoutes(database: Database): Promise<FastifyInstance> {
@@ -127,13 +127,7 @@ test("with the database unreachable, /ready and data requests answer 503 SYSTEM_
 const onPostgres = postgresOnly("it cuts a TCP connection to the database server, and PGlite runs in-process");
 
 onPostgres.test("when PostgreSQL goes away and comes back, Tally answers 503 meanwhile and recovers without a restart", async () => {
-  const server = new URL(testServerUrl() ?? "");
-  const proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
-  await proxy.start();
-  const url = new URL(withDatabaseName(testServerUrl() ?? "", workerDatabaseName()));
-  url.hostname = "127.0.0.1";
-  url.port = String(proxy.port);
-  const database = await openDatabase({ url: url.toString(), poolSize: 2, connectTimeoutMs: 1_000, dataDir: "" });
+  const { proxy, database } = await openDatabaseThroughProxy();
   const app = await appWithFailingRoutes(database);
   try {
     expect((await request(app.server).get("/test/tenants")).status).toBe(200);

@@ -1,14 +1,13 @@
 import net from "node:net";
 import pg from "pg";
 import request from "supertest";
-import { openDatabase } from "../../src/db/database.js";
 import { createCredit } from "../../src/demo/factories.js";
 import { buildMetricsServer } from "../../src/metrics/server.js";
 import { buildLoggedApp, testConfig } from "../helpers/app.js";
 import { api, CREDITS, tenantWithShopper, useTestApp } from "../helpers/harness.js";
 import { resetDatabase, testServerUrl, withDatabaseName, workerDatabaseName } from "../helpers/database.js";
 import { postgresOnly } from "../helpers/postgres-only.js";
-import { TcpProxy } from "../helpers/tcp-proxy.js";
+import { openDatabaseThroughProxy } from "../helpers/tcp-proxy.js";
 
 const harness = useTestApp();
 
@@ -189,13 +188,7 @@ describe("multipart forms /api.php cannot read answer 400 in the loyalty envelop
 const onPostgres = postgresOnly("it cuts the TCP connection a query is waiting on, and PGlite runs in-process");
 
 onPostgres.test("a connection lost during the ledger's SELECT … FOR UPDATE is a 503 with Retry-After, and nothing is written", async () => {
-  const server = new URL(testServerUrl() ?? "");
-  const proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
-  await proxy.start();
-  const url = new URL(withDatabaseName(testServerUrl() ?? "", workerDatabaseName()));
-  url.hostname = "127.0.0.1";
-  url.port = String(proxy.port);
-  const database = await openDatabase({ url: url.toString(), poolSize: 2, connectTimeoutMs: 1_000, dataDir: "" });
+  const { proxy, database } = await openDatabaseThroughProxy();
   const lines: Record<string, unknown>[] = [];
   const app = await buildLoggedApp(database, lines);
   const holder = new pg.Client({ connectionString: withDatabaseName(testServerUrl() ?? "", workerDatabaseName()) });
