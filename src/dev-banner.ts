@@ -10,7 +10,7 @@ import { DEMO_APPLICATION } from "./examples/index.js";
  */
 const PICK_TOKEN =
   `node -e 'const b = require("fs").readFileSync(0, "utf8"); const t = /"access_token":"([^"]+)"/.exec(b)?.[1]; ` +
-  `if (!t) { console.error("no token: " + (b || "no answer")); process.exit(1); } console.log(t)'`;
+  `if (!t) { process.stderr.write("no token: " + (b || "no answer") + "\\n"); process.exit(1); } process.stdout.write(t + "\\n")'`;
 
 /**
  * What a developer needs after `npm start` on the demo data: a ready curl line for an application token and a
