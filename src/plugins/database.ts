@@ -8,6 +8,11 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The open database; routes reach Prisma through services that receive `db.prisma`. */
     db: Database;
+    /**
+     * Prisma limited to a tenant, for a face that identifies the tenant itself rather than by token (the loyalty
+     * API's key); the same cached clients `request.tenantDb` hands out.
+     */
+    tenantDbFor(tenantId: number): TenantDb;
   }
   interface FastifyRequest {
     /** Prisma limited to the authenticated caller's tenant: what route handlers hand to services. */
@@ -26,6 +31,7 @@ export default fp<DatabasePluginOptions>(
   async function databasePlugin(app: FastifyInstance, options) {
     app.decorate("db", options.database);
     const clientFor = tenantClients(options.database.prisma);
+    app.decorate("tenantDbFor", clientFor);
     app.decorateRequest("tenantDb", {
       getter(this: FastifyRequest) {
         return clientFor(requireCaller(this).tenantId);

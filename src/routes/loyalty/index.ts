@@ -100,7 +100,7 @@ const loyaltyRoutes: FastifyPluginAsyncTypebox<LoyaltyRoutesOptions> = async (ap
     const headerKey = request.headers["api_access_key"];
     const report = readReportRequest(params, typeof headerKey === "string" ? headerKey : undefined);
     const account = await authenticator.authenticate(report.credentials, request.ip);
-    const scope = await reportScope(app.db.prisma, account, report.campaignId, report.coalition);
+    const scope = await reportScope(app.tenantDbFor(account.tenantId), account, report.campaignId, report.coalition);
     const abort = new AbortController();
     reply.raw.once("close", () => abort.abort());
     const writer = reportWriter(report.format);

@@ -1,7 +1,7 @@
 import type { Database } from "../../db/database.js";
-import { forTenant } from "../../db/tenant-scope.js";
+import { type TenantDb, tenantIdOf } from "../../db/tenant-scope.js";
 import { Errors } from "../../errors.js";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { Prisma } from "../../generated/prisma/client.js";
 import type { ApiAccount } from "./credentials.js";
 import type { CoalitionKind } from "./params.js";
 import { customerMapper, type Valuation } from "./records.js";
@@ -22,12 +22,11 @@ const KIND_NAMES: Record<CoalitionKind, string> = { Points: "points", StoredValu
  * the pooled points.
  */
 export async function reportScope(
-  prisma: PrismaClient,
+  db: TenantDb,
   account: ApiAccount,
   campaignId: bigint,
   coalition: CoalitionKind | undefined,
 ): Promise<ReportScope> {
-  const db = forTenant(prisma, account.tenantId);
   const campaign = await db.loyaltyCampaign.findFirst({ where: { id: campaignId, accountId: account.id } });
   if (!campaign) {
     throw Errors.notFound(`Campaign ${campaignId} was not found in this account.`, { campaign_id: String(campaignId) });
@@ -36,7 +35,7 @@ export async function reportScope(
     campaign.kind === "Points"
       ? { kind: "Points", pointsPerCurrencyUnit: campaign.pointsPerCurrencyUnit }
       : { kind: "StoredValue" };
-  const scope = { tenantId: account.tenantId, kind: campaign.kind, valuation };
+  const scope = { tenantId: tenantIdOf(db), kind: campaign.kind, valuation };
   if (!coalition) return { ...scope, campaignIds: [campaign.id] };
   if (campaign.kind !== coalition) {
     const wanted = KIND_NAMES[coalition];

@@ -7,6 +7,7 @@ import loyaltyRoutes from "../../../src/routes/loyalty/index.js";
 import { customerBalanceBatches, reportScope } from "../../../src/routes/loyalty/service.js";
 import { asText, bodyOf, createExample, exampleParams, parseXml } from "./report-helpers.js";
 import { useTestDatabase } from "../../helpers/harness.js";
+import { forTenant } from "../../../src/db/tenant-scope.js";
 
 const BATCH_SIZE = 3;
 
@@ -76,7 +77,7 @@ describe("a report larger than one batch", () => {
 
 test("the batches stop when the client goes away", async () => {
   const { account, campaign } = await campaignOf(10);
-  const scope = await reportScope(harness.database.prisma, { id: account.id, tenantId: account.tenantId }, campaign.id, undefined);
+  const scope = await reportScope(forTenant(harness.database.prisma, account.tenantId), { id: account.id, tenantId: account.tenantId }, campaign.id, undefined);
   let queries = 0;
   const counting: Pick<Database, "withSession"> = {
     withSession: (fn) => {
