@@ -4,8 +4,8 @@ import tseslint from "typescript-eslint";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Module boundaries (see src/routes/README.md). Each folder of src/routes is a face: a thin adapter over services.
-// Faces share code through src/query, src/ledger, src/money, src/db, src/magento, src/auth, src/http, src/errors,
-// src/metrics and src/examples, never by importing each other; nothing but the demo itself (and the seed command)
+// Faces share code through src/services (the services more than one face calls), src/query, src/ledger, src/money,
+// src/db, src/magento, src/soap, src/auth, src/http, src/errors, src/metrics and src/examples, never by importing each other; nothing but the demo itself (and the seed command)
 // imports src/demo, which keeps faker out of the production module graph. One rule carries every boundary, so each
 // block below lists all the restrictions of the files it matches: a later block replaces an earlier one's list.
 
@@ -29,7 +29,7 @@ const noOtherFace = (face) => {
         {
           regex: `^(\\.\\./)+(routes/)?(${others.join("|")})/`,
           message:
-            "A face never imports another face (src/routes/<face>): move what both need into src/query, src/magento, src/ledger, src/money or src/http.",
+            "A face never imports another face (src/routes/<face>): move what both need into src/services, src/query, src/magento, src/ledger, src/money or src/http.",
         },
       ];
 };
@@ -41,7 +41,7 @@ const NO_FACE = [
 const NO_HTTP = [
   {
     regex: "^(\\.\\./)+(http|plugins)/",
-    message: "Services, src/ledger and src/db know nothing of HTTP: no src/http or src/plugins.",
+    message: "Services (src/services and a face's own), src/ledger and src/db know nothing of HTTP: no src/http or src/plugins.",
   },
   { group: ["fastify", "fastify-plugin", "@fastify/*"], message: "Services, src/ledger and src/db know nothing of HTTP: no Fastify." },
 ];
@@ -49,16 +49,16 @@ const NO_HTTP = [
 const NO_DATABASE_RUNTIME = [
   {
     regex: "^(\\.\\./)+db/",
-    message: "Pure modules (src/query, src/money, src/magento, src/validation) import no database code.",
+    message: "Pure modules (src/query, src/money, src/magento, src/soap, src/validation) import no database code.",
   },
   {
     group: ["@prisma/*", "pg", "@electric-sql/*", "pglite-prisma-adapter"],
-    message: "Pure modules (src/query, src/money, src/magento, src/validation) import no database runtime.",
+    message: "Pure modules (src/query, src/money, src/magento, src/soap, src/validation) import no database runtime.",
   },
   {
     regex: "generated/prisma/",
     allowTypeImports: true,
-    message: "Pure modules (src/query, src/money, src/magento, src/validation) may use Prisma's types, not its runtime: import type.",
+    message: "Pure modules (src/query, src/money, src/magento, src/soap, src/validation) may use Prisma's types, not its runtime: import type.",
   },
 ];
 
@@ -81,9 +81,9 @@ const boundaries = [
       ADAPTER_FILES.map((file) => `src/routes/${face}/${file}`),
     ),
   ]),
-  restrict(["src/ledger/**/*.ts", "src/db/**/*.ts"], [...NO_DEMO, ...NO_FACE, ...NO_HTTP]),
+  restrict(["src/services/**/*.ts", "src/ledger/**/*.ts", "src/db/**/*.ts"], [...NO_DEMO, ...NO_FACE, ...NO_HTTP]),
   restrict(
-    ["src/query/**/*.ts", "src/money/**/*.ts", "src/magento/**/*.ts", "src/validation/**/*.ts"],
+    ["src/query/**/*.ts", "src/money/**/*.ts", "src/magento/**/*.ts", "src/soap/**/*.ts", "src/validation/**/*.ts"],
     [...NO_DEMO, ...NO_FACE, ...NO_HTTP, ...NO_DATABASE_RUNTIME],
   ),
 ];

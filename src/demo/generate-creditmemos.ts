@@ -1,7 +1,7 @@
 import { Decimal } from "decimal.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { creditmemoHeaderFromOrder, NULL_CREDITMEMO_COLUMNS } from "../magento/index.js";
-import { computeCreditmemo, type CreditmemoCalculation } from "../routes/creditmemos/arithmetic.js";
+import { computeCreditmemo, type CreditmemoCalculation } from "../services/creditmemos/arithmetic.js";
 import type { IdSequence } from "./bulk.js";
 import { type DatedMove, type DraftCredit, lastActivity, MAX_MOVES } from "./generate-credits.js";
 import { type DraftOrder, orderHeader, refundableItem } from "./generate-orders.js";

@@ -1,7 +1,7 @@
 import { Decimal } from "decimal.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { CreditmemoOrder } from "../magento/index.js";
-import type { RefundableItem } from "../routes/creditmemos/arithmetic.js";
+import type { RefundableItem } from "../services/creditmemos/arithmetic.js";
 import type { IdSequence } from "./bulk.js";
 import type { DemoTenant, DemoWebsite } from "./demo-tenants.js";
 import type { CustomerRow } from "./generate-customers.js";

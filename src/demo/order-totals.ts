@@ -1,5 +1,5 @@
 import { Decimal } from "decimal.js";
-import { cents, shareOf } from "../routes/creditmemos/arithmetic.js";
+import { cents, shareOf } from "../services/creditmemos/arithmetic.js";
 import { type MoneyInput, toDecimal } from "./ledger.js";
 
 // Orders come from the order system in production; only the demo makes them up. Their total paid takes each row's

@@ -43,8 +43,14 @@ describe("the import boundaries of npm run lint", () => {
     expect(service).toEqual([expect.stringContaining("know nothing of HTTP")]);
     const ledger = await boundaryMessages("src/ledger/x.ts", 'import type { FastifyRequest as value } from "fastify";');
     expect(ledger).toEqual([expect.stringContaining("know nothing of HTTP")]);
+    const shared = await boundaryMessages("src/services/creditmemos/x.ts", 'import { value } from "../../http/write-route.js";');
+    expect(shared).toEqual([expect.stringContaining("know nothing of HTTP")]);
+    const upward = await boundaryMessages("src/services/storecredit/x.ts", 'import { value } from "../../routes/storecredit/schemas.js";');
+    expect(upward).toEqual([expect.stringContaining("never the other way round")]);
     const adapter = await boundaryMessages("src/routes/credits/index.ts", 'import { value } from "../../http/write-route.js";');
     expect(adapter).toEqual([]);
+    const faces = await boundaryMessages("src/routes/soap/x.ts", 'import { value } from "../../services/storecredit/service.js";');
+    expect(faces).toEqual([]);
   });
 
   it("keep the pure modules free of Fastify and the database runtime, Prisma's types aside", async () => {
@@ -56,6 +62,12 @@ describe("the import boundaries of npm run lint", () => {
     ]);
     expect(await boundaryMessages("src/money/x.ts", 'import pg from "pg";\nconst value = pg;')).toEqual([
       expect.stringContaining("no database runtime"),
+    ]);
+    expect(await boundaryMessages("src/soap/x.ts", 'import { value } from "../db/tenant-scope.js";')).toEqual([
+      expect.stringContaining("import no database code"),
+    ]);
+    expect(await boundaryMessages("src/soap/xml/x.ts", 'import type { FastifyRequest as value } from "fastify";')).toEqual([
+      expect.stringContaining("know nothing of HTTP"),
     ]);
     expect(await boundaryMessages("src/magento/x.ts", 'import type { Order as value } from "../generated/prisma/client.js";')).toEqual([]);
   });

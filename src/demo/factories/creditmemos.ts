@@ -1,7 +1,7 @@
 import type { Creditmemo, CreditmemoComment, CreditmemoItem, Prisma } from "../../generated/prisma/client.js";
 import { creditmemoHeaderFromOrder, magentoIncrementId } from "../../magento/index.js";
-import { computeCreditmemo } from "../../routes/creditmemos/arithmetic.js";
-import { moveOrderRefunds } from "../../routes/creditmemos/order-refunds.js";
+import { computeCreditmemo } from "../../services/creditmemos/arithmetic.js";
+import { moveOrderRefunds } from "../../services/creditmemos/order-refunds.js";
 import type { MoneyInput } from "../ledger.js";
 import { createOrder } from "./orders.js";
 import type { Db } from "./unique.js";

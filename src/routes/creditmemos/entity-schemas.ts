@@ -2,7 +2,7 @@ import Type from "typebox";
 import { creditmemoExample } from "../../examples/index.js";
 import { collection } from "../../http/list-schemas.js";
 import { CREDITMEMO_COMMENT_FIELDS, CREDITMEMO_FIELDS, CREDITMEMO_ITEM_FIELDS, formatCreditmemo } from "../../magento/index.js";
-import { magentoObject } from "./schema-parts.js";
+import { magentoObject } from "../../services/creditmemos/input-parts.js";
 
 /** The credit memo entities as Magento's order_creditmemo API answers them. */
 

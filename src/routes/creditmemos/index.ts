@@ -7,8 +7,8 @@ import { ErrorResponses } from "../../http/schemas.js";
 import { runWrite } from "../../http/write-route.js";
 import { formatCreditmemo, formatCreditmemoSummary, formatOrder, INVALID_DATA, INVALID_FILTER } from "../../magento/index.js";
 import { toCollection } from "../../query/index.js";
-import { createCreditmemo } from "./create.js";
-import { importOrder } from "./orders.js";
+import { createCreditmemo } from "../../services/creditmemos/create.js";
+import { importOrder } from "../../services/creditmemos/orders.js";
 import {
   CreditmemoListQuery,
   CreditmemoParams,
@@ -19,8 +19,8 @@ import {
   OrderImportBody,
   OrderParams,
 } from "./schemas.js";
-import { getCreditmemo, listCreditmemos } from "./reads.js";
-import { addCreditmemoComment, cancelCreditmemo } from "./service.js";
+import { getCreditmemo, listCreditmemos } from "../../services/creditmemos/reads.js";
+import { addCreditmemoComment, cancelCreditmemo } from "../../services/creditmemos/service.js";
 import { requireCaller } from "../../http/caller.js";
 
 const ORDERS = "/api/commerce/orders";

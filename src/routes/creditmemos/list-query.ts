@@ -1,6 +1,6 @@
 import { listQuery } from "../../http/list-schemas.js";
 import { describeFields, summarizeFilterLanguage } from "../../query/index.js";
-import { CREDITMEMO_LIST_FIELDS } from "./fields.js";
+import { CREDITMEMO_LIST_FIELDS } from "../../services/creditmemos/fields.js";
 
 /** The query string of order_creditmemo.list. */
 

@@ -7,7 +7,7 @@ import {
   CreditmemoItemEntity,
   CreditmemoListEntry,
 } from "./entity-schemas.js";
-import { OrderItemSnapshot, OrderSnapshot } from "./order-schemas.js";
+import { OrderItemSnapshot, OrderSnapshot } from "../../services/creditmemos/order-schemas.js";
 
 /**
  * The credit memo routes' schemas: entity models (entity-schemas), the order snapshot and its import
@@ -15,15 +15,9 @@ import { OrderItemSnapshot, OrderSnapshot } from "./order-schemas.js";
  */
 
 export { CreditmemoListQuery } from "./list-query.js";
-export { OrderImportBody, OrderParams, type OrderImportInput } from "./order-schemas.js";
-export {
-  CreditmemoParams,
-  IdempotencyHeaders,
-  NewCommentBody,
-  NewCreditmemoBody,
-  type NewCommentInput,
-  type NewCreditmemoInput,
-} from "./request-schemas.js";
+export { OrderImportBody, OrderParams, type OrderImportInput } from "../../services/creditmemos/order-schemas.js";
+export { NewCommentBody, NewCreditmemoBody, type NewCommentInput, type NewCreditmemoInput } from "../../services/creditmemos/inputs.js";
+export { CreditmemoParams, IdempotencyHeaders } from "./request-schemas.js";
 
 /** Shared model schemas, registered by the route plugin so responses reference them as named components. */
 export const MODEL_SCHEMAS: readonly TSchema[] = [

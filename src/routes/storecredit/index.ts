@@ -7,8 +7,8 @@ import { BALANCE_INVALID_DATA } from "../../magento/index.js";
 import { toKiboAmount } from "../../money/index.js";
 import { toCollection } from "../../query/index.js";
 import { BalanceQuery, CustomerParams, HistoryQuery, MODEL_SCHEMAS } from "./schemas.js";
-import { serializeHistoryEntry } from "./serialize.js";
-import { getBalance, getHistory } from "./service.js";
+import { serializeHistoryEntry } from "../../services/storecredit/serialize.js";
+import { getBalance, getHistory } from "../../services/storecredit/service.js";
 import { requireCaller } from "../../http/caller.js";
 
 const BASE = "/api/commerce/customer/accounts/:customerId/storecredit";

@@ -1,7 +1,7 @@
 import Type, { type Static, type TSchema } from "typebox";
 import { collection, listQuery } from "../../http/list-schemas.js";
 import { describeFields, summarizeFilterLanguage } from "../../query/index.js";
-import { HISTORY_FIELDS } from "./fields.js";
+import { HISTORY_FIELDS } from "../../services/storecredit/fields.js";
 
 const MAX_INT32 = 2_147_483_647;
 

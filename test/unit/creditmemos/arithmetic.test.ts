@@ -5,7 +5,7 @@ import {
   cents,
   computeCreditmemo,
   shareOf,
-} from "../../../src/routes/creditmemos/arithmetic.js";
+} from "../../../src/services/creditmemos/arithmetic.js";
 
 // Credit memo amounts are money refunded to a customer: every figure is asserted as the exact decimal string the
 // database and the Magento face receive.

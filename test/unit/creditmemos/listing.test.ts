@@ -1,7 +1,7 @@
 import { mapColumnValues } from "../../../src/magento/index.js";
 import { listQuery, QueryError, type ListInput } from "../../../src/query/index.js";
-import { CREDITMEMO_LIST } from "../../../src/routes/creditmemos/fields.js";
-import { HISTORY_LIST } from "../../../src/routes/storecredit/fields.js";
+import { CREDITMEMO_LIST } from "../../../src/services/creditmemos/fields.js";
+import { HISTORY_LIST } from "../../../src/services/storecredit/fields.js";
 
 const memoArgs = (input: ListInput) => {
   const query = listQuery(input, CREDITMEMO_LIST);

@@ -10,7 +10,7 @@ import {
   nullableString,
   optionalAmount,
   optionalMagentoId,
-} from "./schema-parts.js";
+} from "./input-parts.js";
 
 /** The order snapshot credit memos are computed against: the import request and the stored snapshot. */
 

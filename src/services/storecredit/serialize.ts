@@ -2,7 +2,6 @@ import type { CreditTransaction } from "../../generated/prisma/client.js";
 import { magentoDate } from "../../magento/index.js";
 import { type DecimalLike, MONEY_SCALE, toDecimal } from "../../money/index.js";
 import { actionNumber } from "./fields.js";
-import type { HistoryEntryJson } from "./schemas.js";
 
 /** A ledger row with the customer's running balance in the website after it. */
 export type HistoryRow = Pick<
@@ -17,8 +16,23 @@ export interface HistoryContext {
   currencyCode: string;
 }
 
+/** Magento's storecredit.history entry, keys in Magento's order: every value a string, additional_info may be null. */
+export interface HistoryEntry {
+  history_id: string;
+  balance_id: string;
+  updated_at: string;
+  action: string;
+  balance_amount: string;
+  balance_delta: string;
+  additional_info: string | null;
+  is_customer_notified: string;
+  customer_id: string;
+  website_id: string;
+  base_currency_code: string;
+}
+
 /** A ledger row as Magento's storecredit.history entry: every value a string, amounts with 4 decimals. */
-export function serializeHistoryEntry(row: HistoryRow, context: HistoryContext): HistoryEntryJson {
+export function serializeHistoryEntry(row: HistoryRow, context: HistoryContext): HistoryEntry {
   return {
     history_id: String(row.id),
     balance_id: String(row.creditId),

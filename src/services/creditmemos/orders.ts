@@ -7,8 +7,8 @@ import { type AmountRefusal, readAmountParameter } from "../../money/parameters.
 import { toDate } from "../../query/filter/coerce.js";
 import { CREDITMEMO_STATE, MemoFaults, type OrderRecord } from "../../magento/index.js";
 import { lockOrder } from "./order-lock.js";
-import { MAX_INT32 } from "./schema-parts.js";
-import type { OrderImportInput } from "./schemas.js";
+import { MAX_INT32 } from "./input-parts.js";
+import type { OrderImportInput } from "./order-schemas.js";
 
 const ORDER_INCLUDE = { items: { orderBy: { id: "asc" } }, store: { select: { storeId: true } } } as const satisfies Prisma.OrderInclude;
 

@@ -17,7 +17,7 @@ import {
 import { lockOrder } from "./order-lock.js";
 import { moveOrderRefunds } from "./order-refunds.js";
 import { readMagentoId, refuseInvalidData } from "./orders.js";
-import type { NewCreditmemoInput } from "./schemas.js";
+import type { NewCreditmemoInput } from "./inputs.js";
 import { getCreditmemo } from "./reads.js";
 import { queueCreditmemoEmail } from "./service.js";
 

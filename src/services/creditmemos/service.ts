@@ -8,7 +8,7 @@ import { CREDITMEMO_STATE, MemoFaults, type CreditmemoRecord } from "../../magen
 import { lockOrder } from "./order-lock.js";
 import { moveOrderRefunds } from "./order-refunds.js";
 import { getCreditmemo, MEMO_INCLUDE } from "./reads.js";
-import type { NewCommentInput } from "./schemas.js";
+import type { NewCommentInput } from "./inputs.js";
 
 /** Topic of the outbox message a mailer consumes to email the customer about a credit memo. */
 const CREDITMEMO_EMAIL_TOPIC = "creditmemo.email";
