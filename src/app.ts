@@ -20,6 +20,7 @@ import creditRoutes from "./routes/credits/index.js";
 import healthRoutes from "./routes/health/index.js";
 import loyaltyRoutes from "./routes/loyalty/index.js";
 import platformRoutes from "./routes/platform/index.js";
+import soapRoutes from "./routes/soap/index.js";
 import storeCreditRoutes from "./routes/storecredit/index.js";
 
 export interface AppOverrides {
@@ -87,5 +88,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(loyaltyRoutes);
   await app.register(storeCreditRoutes);
   await app.register(creditmemoRoutes);
+  await app.register(soapRoutes, { config });
   return app;
 }

@@ -52,6 +52,7 @@ export const TENANT_SCOPES: TenantScopes = {
       idempotencyKeys: "IdempotencyKey[]",
       outbox: "NotificationOutbox[]",
       applications: "Application[]",
+      magentoApiUsers: "MagentoApiUser[]",
     },
   },
   Website: {
@@ -150,5 +151,11 @@ export const TENANT_SCOPES: TenantScopes = {
     parent: "application",
     relations: { application: "Application" },
     references: { applicationId: ["Application", "id"] },
+  },
+  MagentoApiUser: { column: "tenantId", relations: { tenant: "Tenant", sessions: "MagentoApiSession[]" } },
+  MagentoApiSession: {
+    parent: "user",
+    relations: { user: "MagentoApiUser" },
+    references: { userId: ["MagentoApiUser", "id"] },
   },
 };

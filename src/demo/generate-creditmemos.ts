@@ -1,6 +1,6 @@
 import { Decimal } from "decimal.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { creditmemoHeaderFromOrder, NULL_CREDITMEMO_COLUMNS } from "../magento/index.js";
+import { creditmemoHeaderFromOrder, magentoIncrementId, NULL_CREDITMEMO_COLUMNS } from "../magento/index.js";
 import { computeCreditmemo, type CreditmemoCalculation } from "../services/creditmemos/arithmetic.js";
 import type { IdSequence } from "./bulk.js";
 import { type DatedMove, type DraftCredit, lastActivity, MAX_MOVES } from "./generate-credits.js";
@@ -22,7 +22,8 @@ export interface CreditmemoIds {
   comment: IdSequence;
 }
 
-interface DraftMemo {
+/** A credit memo being generated, before it is numbered. */
+export interface DraftMemo {
   order: DraftOrder;
   state: 1 | 2 | 3;
   createdAt: Date;
@@ -117,15 +118,7 @@ function draftMemo(
       }
     : null;
   if (storeCredit && storeCreditRefund) storeCredit.moves.push(storeCreditRefund);
-  if (state !== 3) {
-    for (const line of lines) {
-      const item = order.items.find((candidate) => candidate.itemId === line.orderItemId);
-      if (item) item.qtyRefunded += line.qty;
-    }
-    order.refunded.grandTotal = order.refunded.grandTotal.plus(calculation.totals.grand_total);
-    order.refunded.shipping = order.refunded.shipping.plus(calculation.totals.shipping_amount);
-  }
-  order.refunded.lastAt = createdAt;
+  moveDraftOrderRefunds(order, lines, calculation, state, createdAt);
   const comments =
     state === 3
       ? ["Credit memo created", "Canceled: the customer kept the item"]
@@ -136,6 +129,25 @@ function draftMemo(
             ...(random.chance(0.4) ? [random.pick(REASONS)] : []),
           ];
   return { order, state, createdAt, calculation, comments, storeCreditRefund };
+}
+
+/** A memo's refunded lines and totals added to its order, unless it is canceled (state 3). */
+export function moveDraftOrderRefunds(
+  order: DraftOrder,
+  lines: readonly { orderItemId: number; qty: number }[],
+  calculation: CreditmemoCalculation,
+  state: DraftMemo["state"],
+  createdAt: Date,
+): void {
+  if (state !== 3) {
+    for (const line of lines) {
+      const item = order.items.find((candidate) => candidate.itemId === line.orderItemId);
+      if (item) item.qtyRefunded += line.qty;
+    }
+    order.refunded.grandTotal = order.refunded.grandTotal.plus(calculation.totals.grand_total);
+    order.refunded.shipping = order.refunded.shipping.plus(calculation.totals.shipping_amount);
+  }
+  order.refunded.lastAt = createdAt;
 }
 
 /** The key of storeCredits: a customer's store credits on one website. */
@@ -166,40 +178,67 @@ function numberMemos(random: Random, drafts: DraftMemo[], ids: CreditmemoIds): C
   const rows: CreditmemoRows = { creditmemos: [], items: [], comments: [], lastNumbers: new Map() };
   const byDate = [...drafts].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   for (const memo of byDate) {
-    const { order, calculation } = memo;
-    const store = order.website.store;
+    const store = memo.order.website.store;
     const number = (rows.lastNumbers.get(store.id) ?? FIRST_MEMO_NUMBER - 1) + 1;
     rows.lastNumbers.set(store.id, number);
-    const id = ids.creditmemo.take();
-    if (memo.storeCreditRefund) memo.storeCreditRefund.creditmemoId = id;
-    const toStoreCredit = memo.storeCreditRefund ? calculation.totals.grand_total : "0";
-    rows.creditmemos.push({
+    const flags: MemoFlags = {
+      emailSent: random.chance(0.6),
+      comments: memo.comments.map(() => ({ notified: random.chance(0.5), visible: random.chance(0.3) })),
+    };
+    const memoRows = creditmemoRows(memo, magentoIncrementId(store.incrementPrefix, number), flags, ids);
+    rows.creditmemos.push(memoRows.creditmemo);
+    rows.items.push(...memoRows.items);
+    rows.comments.push(...memoRows.comments);
+  }
+  return rows;
+}
+
+/** What Magento recorded about a memo's mail and, per comment, its notification and visibility. */
+export interface MemoFlags {
+  emailSent: boolean;
+  comments: readonly { notified: boolean; visible: boolean }[];
+}
+
+/** One memo's rows, with the next ids; a refund to store credit it wrote is pointed at the memo. */
+export function creditmemoRows(
+  memo: DraftMemo,
+  incrementId: string,
+  flags: MemoFlags,
+  ids: CreditmemoIds,
+): {
+  creditmemo: Prisma.CreditmemoCreateManyInput;
+  items: Prisma.CreditmemoItemCreateManyInput[];
+  comments: Prisma.CreditmemoCommentCreateManyInput[];
+} {
+  const { order, calculation } = memo;
+  const id = ids.creditmemo.take();
+  if (memo.storeCreditRefund) memo.storeCreditRefund.creditmemoId = id;
+  const toStoreCredit = memo.storeCreditRefund ? calculation.totals.grand_total : "0";
+  return {
+    creditmemo: {
       ...NULL_CREDITMEMO_COLUMNS,
       ...creditmemoHeaderFromOrder(orderHeader(order)),
       creditmemo_id: id,
-      increment_id: `${store.incrementPrefix}${String(number).padStart(8, "0")}`,
+      increment_id: incrementId,
       invoice_id: order.entityId,
       state: memo.state,
-      email_sent: random.chance(0.6) ? 1 : null,
+      email_sent: flags.emailSent ? 1 : null,
       ...calculation.totals,
       customer_bal_total_refunded: toStoreCredit,
       bs_customer_bal_total_refunded: toStoreCredit,
       created_at: memo.createdAt,
       updated_at: memo.createdAt,
-    });
-    for (const item of calculation.items) rows.items.push({ item_id: ids.item.take(), parent_id: id, ...item });
-    memo.comments.forEach((comment, index) => {
-      rows.comments.push({
-        comment_id: ids.comment.take(),
-        parent_id: id,
-        comment,
-        is_customer_notified: random.chance(0.5),
-        is_visible_on_front: random.chance(0.3),
-        created_at: new Date(memo.createdAt.getTime() + index * 60_000),
-      });
-    });
-  }
-  return rows;
+    },
+    items: calculation.items.map((item) => ({ item_id: ids.item.take(), parent_id: id, ...item })),
+    comments: memo.comments.map((comment, index) => ({
+      comment_id: ids.comment.take(),
+      parent_id: id,
+      comment,
+      is_customer_notified: flags.comments[index]?.notified ?? false,
+      is_visible_on_front: flags.comments[index]?.visible ?? false,
+      created_at: new Date(memo.createdAt.getTime() + index * 60_000),
+    })),
+  };
 }
 
 const minDate = (a: Date, b: Date): Date => (a < b ? a : b);

@@ -7,14 +7,17 @@ import {
   CREDITMEMO_EXAMPLE_NUMBER,
   creditmemoExample,
   LOYALTY_EXAMPLE,
+  MAGENTO_API_USER,
   MAGENTO_BALANCE_CUSTOMER_ID,
 } from "../examples/index.js";
+import { createApiUser } from "../auth/magento-api.js";
 import { createLoyaltyApiUser } from "./factories.js";
 import { generateCreditmemos, storeCreditKey } from "./generate-creditmemos.js";
 import { creditRows, type DraftCredit, generateCredits } from "./generate-credits.js";
 import { type CustomerRow, generateCustomers } from "./generate-customers.js";
 import { type DraftOrder, generateOrders, orderRows } from "./generate-orders.js";
 import { generateLoyalty } from "./generate-loyalty.js";
+import { infoRequestMemo } from "./info-request-memo.js";
 import { createRandom, startOfUtcDay } from "./random.js";
 
 /** The demo set's random seed: the same seed, scale and anchor day give the same rows. */
@@ -79,11 +82,13 @@ export function generateDemoData(options: DemoOptions = {}): DemoData {
   const customersOf = (tenantId: number): CustomerRow[] => customersByTenant.get(tenantId) ?? [];
 
   // The example order comes first so it takes order id 1 and item ids 1–2.
-  const greatWidgetsUs = DEMO_TENANTS[0]?.websites[0];
+  const [greatWidgetsUs, greatWidgetsCa] = DEMO_TENANTS[0]?.websites ?? [];
   const exampleCustomer = customersOf(GREAT_WIDGETS_TENANT_ID).find(
     (customer) => customer.customerId === MAGENTO_BALANCE_CUSTOMER_ID,
   );
-  if (!greatWidgetsUs || !exampleCustomer) throw new Error("the demo set lost Great Widgets' US website or customer 4");
+  if (!greatWidgetsUs || !greatWidgetsCa || !exampleCustomer) {
+    throw new Error("the demo set lost Great Widgets' US or Canadian website or customer 4");
+  }
   const example = creditmemoExample({
     tenantId: GREAT_WIDGETS_TENANT_ID,
     orderRef: ids.order.take(),
@@ -132,22 +137,27 @@ export function generateDemoData(options: DemoOptions = {}): DemoData {
   const creditData = creditRows(random, credits, anchor, { transaction: ids.transaction, audit: ids.audit });
   const loyalty = generateLoyalty(random, customersByTenant, scale, anchor, ids.loyaltyEntry);
   const finishedOrders = orders.map(orderRows);
+  // Last, with ids after every generated row's and no random draws, so it moves none of them.
+  const infoRequest = infoRequestMemo(greatWidgetsCa, exampleCustomer, ids, {
+    creditmemo: ids.creditmemo,
+    item: ids.creditmemoItem,
+    comment: ids.comment,
+  });
   const lastCreditmemoNumbers = new Map(memos.lastNumbers);
-  const exampleStore = greatWidgetsUs.store.id;
-  lastCreditmemoNumbers.set(
-    exampleStore,
-    Math.max(lastCreditmemoNumbers.get(exampleStore) ?? 0, CREDITMEMO_EXAMPLE_NUMBER),
-  );
+  const atLeast = (store: number, number: number) =>
+    lastCreditmemoNumbers.set(store, Math.max(lastCreditmemoNumbers.get(store) ?? 0, number));
+  atLeast(greatWidgetsUs.store.id, CREDITMEMO_EXAMPLE_NUMBER);
+  atLeast(greatWidgetsCa.store.id, infoRequest.number);
 
   return {
     ...tenantRows(lastCreditmemoNumbers),
     customers: [...customersByTenant.values()].flat(),
     credits: creditData.credits,
-    orders: [example.order, ...finishedOrders.map((rows) => rows.order)],
-    orderItems: [...example.orderItems, ...finishedOrders.flatMap((rows) => rows.items)],
-    creditmemos: [example.creditmemo, ...memos.creditmemos],
-    creditmemoItems: [...example.creditmemoItems, ...memos.items],
-    creditmemoComments: [...example.creditmemoComments, ...memos.comments],
+    orders: [example.order, ...finishedOrders.map((rows) => rows.order), infoRequest.order.order],
+    orderItems: [...example.orderItems, ...finishedOrders.flatMap((rows) => rows.items), ...infoRequest.order.items],
+    creditmemos: [example.creditmemo, ...memos.creditmemos, infoRequest.memo.creditmemo],
+    creditmemoItems: [...example.creditmemoItems, ...memos.items, ...infoRequest.memo.items],
+    creditmemoComments: [...example.creditmemoComments, ...memos.comments, ...infoRequest.memo.comments],
     creditTransactions: creditData.transactions,
     creditAuditEntries: creditData.auditEntries,
     loyaltyAccounts: loyalty.accounts,
@@ -173,6 +183,7 @@ export async function seedDemoData(prisma: PrismaClient, options: DemoOptions = 
       await writeDemoData(tx, data);
       await advanceSequences(tx);
       await seedLoyaltyApiUser(tx);
+      await createApiUser(tx, MAGENTO_API_USER);
       return seedDemoApplications(tx);
     },
     // Bulk inserts of a few hundred thousand rows; PGlite on a slow machine needs minutes, not Prisma's 5 s.

@@ -12,4 +12,5 @@ export {
 } from "./creditmemo.js";
 export { DEMO_APPLICATION } from "./kibo-application.js";
 export { JANE_DOE, JANE_DOE_ENTRIES, JANE_DOE_REPORT_LINE, LOYALTY_EXAMPLE } from "./loyalty.js";
+export { INFO_REQUEST_CREDITMEMO_INCREMENT_ID, MAGENTO_API_USER } from "./magento-api.js";
 export { MAGENTO_BALANCE_CUSTOMER_ID } from "./storecredit.js";

@@ -107,3 +107,12 @@ export const requestValidation: SchemaController = {
   // Fastify types this factory after Ajv's compile, but calls what it returns with a route's schema definition.
   compilersFactory: { buildValidator: buildValidator as unknown as ValidatorFactory },
 };
+
+/**
+ * A validator for a value that arrives other than as a JSON body (the SOAP face's decoded arguments), checked exactly
+ * as a body against the same schema: the errors Fastify would report, or undefined when the value is valid.
+ */
+export function compileValueValidator(schema: AnySchema): (value: unknown) => ErrorObject[] | undefined {
+  const validate = bodyValidator(compile(newAjv(BODY_OPTIONS, {}), schema));
+  return (value) => (validate(value) ? undefined : (validate.errors ?? []));
+}

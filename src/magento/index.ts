@@ -1,3 +1,4 @@
+export { ApiFaults, GLOBAL_FAULTS, RESOURCE_FAULTS } from "./api-faults.js";
 export {
   CREDITMEMO_COMMENT_FIELDS,
   CREDITMEMO_FIELDS,
@@ -18,6 +19,7 @@ export {
 export type { MagentoField, MagentoRecord } from "./entity-fields.js";
 export { fault, withFault, withQueryFault, type FaultKind } from "./faults.js";
 export { mapColumnValues, nestRelations } from "./list-filters.js";
+export { magentoFilter, type MagentoFilterField } from "./soap-filters.js";
 export { formatOrder, ORDER_FIELDS, ORDER_ITEM_FIELDS, type OrderEntity, type OrderRecord } from "./order-entity.js";
 export { BALANCE_INVALID_DATA, BalanceFaults } from "./storecredit-faults.js";
 export { magentoDate, magentoIncrementId, magentoValue, type MagentoKind } from "./values.js";

@@ -46,7 +46,10 @@ export default fp(
           version: PACKAGE_VERSION,
           description:
             "Store credit, gift cards, credit memos and loyalty balances behind Kibo- and Magento-compatible APIs. " +
-            "Errors answer Kibo's error body (`ErrorBody`), except the loyalty API, which answers in its own format.",
+            "Errors answer Kibo's error body (`ErrorBody`), except the loyalty API, which answers in its own format. " +
+            "This document covers the REST API only. The same store-credit and credit-memo services are also served as " +
+            "Magento's SOAP API, described by its own WSDLs: V1 at `/api/soap/?wsdl` and V2 (WS-I with " +
+            "MAGENTO_SOAP_WSI=true) at `/api/v2_soap/?wsdl`, authenticated with Magento API users and sessions.",
         },
         // Relative, so the interactive docs and generated clients call the server that serves the document.
         servers: [{ url: "/", description: "The Tally instance serving this document" }],

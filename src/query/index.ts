@@ -11,8 +11,9 @@ export {
   type ModelFields,
   type WhereColumn,
 } from "./fields.js";
-export { listQuery, readPage, type ListInput, type ListQuery, type ListSpec, type Page, type PageArgs } from "./list.js";
+export { listQuery, readAll, readPage, type ListInput, type ListQuery, type ListSpec, type Page, type PageArgs } from "./list.js";
 export {
+  MAX_PAGE_SIZE,
   resolvePaging,
   toCollection,
   type Collection,

@@ -1,7 +1,7 @@
 import { compileFilter, parseFilter, type PrismaWhere } from "./filter/index.js";
 import { checkFilterRanges } from "./filter/ranges.js";
 import type { ModelFields } from "./fields.js";
-import { resolvePaging, type PagingInput } from "./paging.js";
+import { MAX_PAGE_SIZE, resolvePaging, type PagingInput } from "./paging.js";
 import { parseSortBy, type SortTiebreaker } from "./sort.js";
 
 /**
@@ -86,4 +86,23 @@ export async function readPage<T, OrderBy>(
   const complete = items.length < query.take && (items.length > 0 || query.skip === 0);
   const totalCount = complete ? query.skip + items.length : await count();
   return { startIndex: query.startIndex, pageSize: query.pageSize, totalCount, items };
+}
+
+/**
+ * Every row of a list, page by page, for APIs that answer a list in one response (Magento's SOAP list and history).
+ * More than `limit` matches is refused with `tooMany(totalCount)` after the first page, before the rest is read, so
+ * one call cannot make the process hold an unbounded result.
+ */
+export async function readAll<T>(
+  read: (page: { startIndex: number; pageSize: number }) => Promise<Page<T>>,
+  limit: number,
+  tooMany: (totalCount: number) => Error,
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (;;) {
+    const page = await read({ startIndex: rows.length, pageSize: MAX_PAGE_SIZE });
+    if (page.totalCount > limit) throw tooMany(page.totalCount);
+    rows.push(...page.items);
+    if (page.items.length < MAX_PAGE_SIZE || rows.length >= page.totalCount) return rows;
+  }
 }

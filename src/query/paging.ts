@@ -1,5 +1,8 @@
 import { QueryError, show } from "./errors.js";
 
+/** The largest page a list serves (a larger pageSize is clamped to it); readAll reads in pages of this size. */
+export const MAX_PAGE_SIZE = 200;
+
 /** Paging parameters as they arrive: numbers, or numeric strings straight from the query string. */
 export interface PagingInput {
   startIndex?: number | string | null;
@@ -37,7 +40,7 @@ const DIGITS = /^\d+$/;
  */
 export function resolvePaging(
   { startIndex, pageSize }: PagingInput,
-  { defaultPageSize = 20, maxPageSize = 200 }: PagingOptions = {},
+  { defaultPageSize = 20, maxPageSize = MAX_PAGE_SIZE }: PagingOptions = {},
 ): Paging {
   const start = readCount("startIndex", startIndex) ?? 0;
   const requested = readCount("pageSize", pageSize) || defaultPageSize;

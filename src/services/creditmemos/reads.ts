@@ -1,8 +1,9 @@
 import type { TenantDb } from "../../db/tenant-scope.js";
 import type { TenantTx } from "../../db/transactions.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import { INVALID_FILTER, MemoFaults, withQueryFault, type CreditmemoRecord } from "../../magento/index.js";
-import { listQuery, readPage, type ListInput, type Page } from "../../query/index.js";
+import { Errors } from "../../errors.js";
+import { INVALID_FILTER, MemoFaults, withFault, withQueryFault, type CreditmemoRecord } from "../../magento/index.js";
+import { listQuery, readAll, readPage, type ListInput, type Page } from "../../query/index.js";
 import { CREDITMEMO_LIST } from "./fields.js";
 
 /** What a credit memo entity is read with: its order's increment id, its lines and comments in creation order. */
@@ -22,7 +23,7 @@ export async function getCreditmemo(db: TenantDb | TenantTx, incrementId: string
 }
 
 /** A credit memo as the list shows it: its own columns and its order's increment id. */
-type MemoSummary = Omit<MemoWithOrder, "order"> & { order_increment_id: string };
+export type MemoSummary = Omit<MemoWithOrder, "order"> & { order_increment_id: string };
 
 /**
  * Lists the tenant's credit memos, filtered and sorted as asked (default: creditmemo_id ascending). A paging, sortBy
@@ -41,4 +42,22 @@ export async function listCreditmemos(db: TenantDb, input: ListInput): Promise<P
 
 function withOrderIncrementId<Memo extends MemoWithOrder>({ order, ...memo }: Memo): Omit<Memo, "order"> & { order_increment_id: string } {
   return { ...memo, order_increment_id: order.incrementId };
+}
+
+/**
+ * Every credit memo the filter matches, oldest first, for Magento's SOAP list, which answers in one response: more
+ * than `limit` matches is fault 101, asking for a narrower filter rather than building an unbounded answer.
+ */
+export async function listAllCreditmemos(db: TenantDb, filter: string | undefined, limit: number): Promise<MemoSummary[]> {
+  return readAll(
+    (page) => listCreditmemos(db, { filter, ...page }),
+    limit,
+    (totalCount) =>
+      withFault(
+        Errors.invalidParameter(`${totalCount} credit memos match; narrow the filter to at most ${limit} (or page through the REST list).`, {
+          parameter: "filters",
+        }),
+        INVALID_FILTER,
+      ),
+  );
 }

@@ -1,12 +1,13 @@
 import type { Caller } from "../../auth/caller.js";
+import { ApiError } from "../../errors.js";
 import { tenantIdOf, type TenantDb } from "../../db/tenant-scope.js";
 import { Prisma, type Website } from "../../generated/prisma/client.js";
 import { balanceCreditsWhere } from "../../ledger/balance.js";
 import { BALANCE_INVALID_DATA, BalanceFaults, withQueryFault } from "../../magento/index.js";
 import { Decimal, toDecimal } from "../../money/index.js";
-import { listQuery, readPage, type ListInput, type Page } from "../../query/index.js";
+import { listQuery, readAll, readPage, type ListInput, type Page } from "../../query/index.js";
 import { HISTORY_LIST } from "./fields.js";
-import type { HistoryContext, HistoryRow } from "./serialize.js";
+import { serializeHistoryEntry, type HistoryContext, type HistoryEntry, type HistoryRow } from "./serialize.js";
 
 /** A customer's balance in one website. */
 export interface Balance extends HistoryContext {
@@ -79,6 +80,50 @@ export async function getHistory(
     items: page.items.map((row) => ({ ...row, balanceAmount: running.get(row.id) ?? new Decimal(0) })),
   };
 }
+
+/**
+ * Magento's storecredit.history as its SOAP API answers it, in one response: every entry of the customer in the
+ * website, newest first, or — without a website, as Magento allows — in every website of the tenant where the
+ * customer has history, each entry with its own website's running balance. Fault 102 when there is none anywhere;
+ * more than `limit` entries is fault 100, pointing to the paged REST history instead of building an unbounded answer.
+ */
+export async function getAllHistory(
+  db: TenantDb,
+  caller: Caller,
+  customerId: number,
+  websiteId: number | undefined,
+  now: Date,
+  limit: number,
+): Promise<HistoryEntry[]> {
+  const websiteIds =
+    websiteId !== undefined
+      ? [websiteId]
+      : (await db.website.findMany({ select: { websiteId: true }, orderBy: { websiteId: "asc" } })).map((website) => website.websiteId);
+  const entries: { row: HistoryRow; entry: HistoryEntry }[] = [];
+  for (const id of websiteIds) {
+    let context: HistoryContext | undefined;
+    const rows = await readAll(
+      async (page) => {
+        const read = await getHistory(db, caller, customerId, { websiteId: id, ...page }, now).catch((error: unknown) => {
+          // Without a website, one where the customer has no history is simply not part of the answer.
+          if (websiteId === undefined && isNoHistory(error)) return undefined;
+          throw error;
+        });
+        context = read;
+        return read ?? { startIndex: 0, pageSize: page.pageSize, totalCount: 0, items: [] };
+      },
+      limit - entries.length,
+      (totalCount) => BalanceFaults.invalidData(`The history has more than ${limit} entries (${totalCount} in website ${id}); read it page by page from the REST history.`),
+    );
+    for (const row of rows) entries.push({ row, entry: serializeHistoryEntry(row, context!) });
+  }
+  if (entries.length === 0) throw BalanceFaults.noHistory();
+  if (websiteIds.length > 1) entries.sort((a, b) => b.row.createdAt.getTime() - a.row.createdAt.getTime() || Number(b.row.id - a.row.id));
+  return entries.map(({ entry }) => entry);
+}
+
+const isNoHistory = (error: unknown): boolean =>
+  error instanceof ApiError && error.additionalErrorData.some((datum) => datum.name === "faultCode" && datum.value === 102);
 
 /**
  * The customer's running balance after each of the given rows, computed over all rows of the counted credits so it
