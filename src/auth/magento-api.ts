@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../db/transactions.js";
+import { ApiFaults } from "../magento/index.js";
 import { generateSecret, hashSecret, verifyAgainstDecoy, verifySecret } from "./secrets.js";
 
 /**
@@ -34,31 +35,6 @@ export function isGranted(granted: readonly string[], resource: string): boolean
 /** The names in `names` that are not ACL resources, in their order. */
 export function unknownResources(names: readonly string[]): string[] {
   return names.filter((name) => !(MAGENTO_API_RESOURCES as readonly string[]).includes(name));
-}
-
-/** A Magento API fault: `faultCode` and the message are what the SOAP face answers with. */
-export class MagentoApiFault extends Error {
-  constructor(
-    readonly faultCode: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "MagentoApiFault";
-  }
-}
-
-/** Magento's fault 2: a wrong username or key, a revoked user, or a resource the user was not granted. */
-export class AccessDeniedFault extends MagentoApiFault {
-  constructor() {
-    super(2, "Access denied.");
-  }
-}
-
-/** Magento's fault 5: a session id that is unknown, expired or ended. */
-export class SessionExpiredFault extends MagentoApiFault {
-  constructor() {
-    super(5, "Session expired. Try to relogin.");
-  }
 }
 
 /** The user name is already taken (by any tenant: login names no tenant). */
@@ -135,7 +111,8 @@ const PURGE_ON_LOGIN = 10;
 /**
  * Opens a session for the user whose key matches. Looked up across tenants by name — the tenant is what the
  * credentials establish — with one scrypt check either way (against a decoy for an unknown name), so the time taken
- * does not tell a guesser which names exist. Throws AccessDeniedFault for a wrong name or key and for a revoked user.
+ * does not tell a guesser which names exist. A wrong name or key and a revoked user are Magento's fault 2
+ * (`ApiFaults.accessDenied`), alike.
  */
 export async function login(
   prisma: PrismaClient,
@@ -148,7 +125,7 @@ export async function login(
     ? await prisma.magentoApiUser.findUnique({ where: { username } })
     : null;
   const matches = user ? await verifySecret(apiKey, user.keyHash) : await verifyAgainstDecoy(apiKey);
-  if (!user || !matches || user.revokedAt) throw new AccessDeniedFault();
+  if (!user || !matches || user.revokedAt) throw ApiFaults.accessDenied();
 
   // 128 random bits in Magento's own shape (32 hex digits, a PHP session id): clients that keep the id in a
   // 32-character field still work, and 2^128 ids cannot be guessed one request at a time.
@@ -164,9 +141,10 @@ export async function login(
 const REFRESH_INTERVAL_MS = 60_000;
 
 /**
- * The session `sessionId` names, if it is live at `now` and its user is not revoked; undefined otherwise. Use moves
- * its expiry to `now + ttlSeconds` (sliding, as Magento's), written at most once a minute per session. The stored
- * expiry is what counts: a session keeps the TTL it was last extended with.
+ * The session `sessionId` names, if it is live at `now` and its user is not revoked; undefined otherwise (the caller
+ * answers Magento's fault 5, the same for an unknown, expired or ended id). Use moves its expiry to
+ * `now + ttlSeconds` (sliding, as Magento's), written at most once a minute per session. The stored expiry is what
+ * counts: a session keeps the TTL it was last extended with.
  */
 export async function resolveSession(
   prisma: PrismaClient,
@@ -190,18 +168,6 @@ export async function resolveSession(
   }
   const { user } = session;
   return { tenantId: user.tenantId, userId: user.id, username: user.username, resources: user.resources };
-}
-
-/** resolveSession for callers that answer a missing session with Magento's fault 5 (SessionExpiredFault). */
-export async function requireSession(
-  prisma: PrismaClient,
-  sessionId: string,
-  now: Date,
-  ttlSeconds: number,
-): Promise<ApiSession> {
-  const session = await resolveSession(prisma, sessionId, now, ttlSeconds);
-  if (!session) throw new SessionExpiredFault();
-  return session;
 }
 
 /** Ends a session (`endSession`); whether the id named one that was not yet ended or purged. */

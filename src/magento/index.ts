@@ -11,6 +11,12 @@ export {
 } from "./creditmemo-entity.js";
 export { INVALID_DATA, INVALID_FILTER, MemoFaults } from "./creditmemo-faults.js";
 export {
+  CREDITMEMO_COMMENT_WSDL_ORDER,
+  CREDITMEMO_ITEM_WSDL_ORDER,
+  CREDITMEMO_WSDL_ORDER,
+  inWsdlOrder,
+} from "./creditmemo-wsdl-order.js";
+export {
   creditmemoHeaderFromOrder,
   FIXED_CREDITMEMO_ITEM_COLUMNS,
   NULL_CREDITMEMO_COLUMNS,

@@ -1,4 +1,12 @@
-import { CREDITMEMO_COMMENT_FIELDS, CREDITMEMO_FIELDS, CREDITMEMO_ITEM_FIELDS } from "../magento/index.js";
+import {
+  CREDITMEMO_COMMENT_FIELDS,
+  CREDITMEMO_COMMENT_WSDL_ORDER,
+  CREDITMEMO_FIELDS,
+  CREDITMEMO_ITEM_FIELDS,
+  CREDITMEMO_ITEM_WSDL_ORDER,
+  CREDITMEMO_WSDL_ORDER,
+  inWsdlOrder,
+} from "../magento/index.js";
 
 /**
  * Tally's Magento SOAP contract, the one table the V2 and WS-I WSDLs and the typed codec are built from (and the
@@ -57,6 +65,11 @@ const optional = (name: string, type: TypeRef): ElementSpec => ({ name, type, op
 /** Every entity property is a string that may be missing: PHP drops nulls, so Magento's WSDLs make all of them optional. */
 const strings = (names: readonly string[]): ElementSpec[] => names.map((name) => optional(name, "xsd:string"));
 const namesOf = (fields: readonly { name: string }[]): string[] => fields.map(({ name }) => name);
+const ordered = (fields: readonly { name: string }[], wsdlOrder: readonly string[]): string[] => {
+  const { declared, extra } = inWsdlOrder(namesOf(fields), wsdlOrder);
+  return [...declared, ...extra];
+};
+const MEMO_NAMES = inWsdlOrder(namesOf(CREDITMEMO_FIELDS), CREDITMEMO_WSDL_ORDER);
 
 const struct = (...fields: ElementSpec[]): StructType => ({ kind: "struct", fields });
 const list = (item: StructName): ArrayType => ({ kind: "array", item });
@@ -80,10 +93,9 @@ const HISTORY_ENTRY_KEYS = [
 ];
 
 /**
- * The complex types, in the WSDLs' order. The credit memo entities follow src/magento's tables: the response
- * example's order, its extra names included. Magento's own WSDLs list the entity table's order instead; PHP decodes
- * by name, so either serves it, but a client compiled from Magento's wsi.xml that holds to sequence order would need
- * the tables to carry Magento's.
+ * The complex types, in the WSDLs' order. The credit memo entities have every name of src/magento's field tables
+ * (the response example's extra names included) in the order Magento's own WSDLs declare them, so a client compiled
+ * from Magento's wsi.xml that holds to sequence order reads every property; PHP decodes by name either way.
  */
 export const COMPLEX_TYPES: Readonly<Record<StructName | ArrayName, ComplexType>> = {
   associativeEntity: struct(required("key", "xsd:string"), required("value", "xsd:string")),
@@ -94,14 +106,16 @@ export const COMPLEX_TYPES: Readonly<Record<StructName | ArrayName, ComplexType>
   orderItemIdQty: struct(required("order_item_id", "xsd:int"), required("qty", "xsd:double")),
   orderItemIdQtyArray: list("orderItemIdQty"),
   salesOrderCreditmemoEntity: struct(
-    ...strings(namesOf(CREDITMEMO_FIELDS)),
+    ...strings(MEMO_NAMES.declared),
     optional("items", "salesOrderCreditmemoItemEntityArray"),
     optional("comments", "salesOrderCreditmemoCommentEntityArray"),
+    // The response example's names Magento's WSDL lacks come last, where a strict sequence reader ignores them.
+    ...strings(MEMO_NAMES.extra),
   ),
   salesOrderCreditmemoEntityArray: list("salesOrderCreditmemoEntity"),
-  salesOrderCreditmemoItemEntity: struct(...strings(namesOf(CREDITMEMO_ITEM_FIELDS))),
+  salesOrderCreditmemoItemEntity: struct(...strings(ordered(CREDITMEMO_ITEM_FIELDS, CREDITMEMO_ITEM_WSDL_ORDER))),
   salesOrderCreditmemoItemEntityArray: list("salesOrderCreditmemoItemEntity"),
-  salesOrderCreditmemoCommentEntity: struct(...strings(namesOf(CREDITMEMO_COMMENT_FIELDS))),
+  salesOrderCreditmemoCommentEntity: struct(...strings(ordered(CREDITMEMO_COMMENT_FIELDS, CREDITMEMO_COMMENT_WSDL_ORDER))),
   salesOrderCreditmemoCommentEntityArray: list("salesOrderCreditmemoCommentEntity"),
   salesOrderCreditmemoData: struct(
     optional("qtys", "orderItemIdQtyArray"),

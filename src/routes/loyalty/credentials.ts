@@ -1,20 +1,13 @@
 import { verifyAgainstDecoy, verifySecret } from "../../auth/secrets.js";
-import { ApiError, Errors } from "../../errors.js";
+import { SignInThrottle, type SignInLimits } from "../../auth/sign-in-throttle.js";
+import { Errors } from "../../errors.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
-import { FailureLimiter } from "./failure-limiter.js";
-import type { ApiCredentials, SignInLimits } from "./sign-in.js";
+import type { ApiCredentials } from "./sign-in.js";
 
 /** The loyalty account an API user signed in to. */
 export interface ApiAccount {
   id: number;
   tenantId: number;
-}
-
-/** Refused because of earlier failures; the caller may try again after `retryAfterSeconds`. */
-export class ThrottledError extends ApiError {
-  constructor(readonly retryAfterSeconds: number) {
-    super("TOO_MANY_REQUESTS", `Too many failed sign-ins; retry in ${retryAfterSeconds} seconds.`);
-  }
 }
 
 // One message for a wrong user, key or account: the answer must not tell a guesser which part was right.
@@ -26,26 +19,22 @@ const INVALID_CREDENTIALS = "The user, API key or account is not valid.";
  * 429 before any key is checked.
  */
 export class ApiUserAuthenticator {
-  private readonly perUser: FailureLimiter;
-  private readonly perAddress: FailureLimiter;
+  private readonly throttle: SignInThrottle;
 
   constructor(
     private readonly prisma: PrismaClient,
     limits: SignInLimits,
   ) {
-    this.perUser = new FailureLimiter({ max: limits.perUser, windowMs: limits.windowMs });
-    this.perAddress = new FailureLimiter({ max: limits.perAddress, windowMs: limits.windowMs });
+    this.throttle = new SignInThrottle(limits);
   }
 
   /** The account the credentials open; throws ThrottledError (429) or UNAUTHORIZED (401). */
   async authenticate(credentials: ApiCredentials, address: string): Promise<ApiAccount> {
     const userKey = `${credentials.accountCode}\u0000${credentials.userId}`;
-    const wait = Math.max(this.perUser.retryAfterSeconds(userKey), this.perAddress.retryAfterSeconds(address));
-    if (wait > 0) throw new ThrottledError(wait);
+    this.throttle.refuseIfThrottled(userKey, address);
     const account = await verifyApiUser(this.prisma, credentials);
     if (!account) {
-      this.perUser.recordFailure(userKey);
-      this.perAddress.recordFailure(address);
+      this.throttle.recordFailure(userKey, address);
       throw Errors.unauthorized(INVALID_CREDENTIALS);
     }
     return account;

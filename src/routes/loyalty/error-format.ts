@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { Errors } from "../../errors.js";
 import type { ErrorFormat } from "../../http/error-format.js";
-import { ThrottledError } from "./credentials.js";
+import { ThrottledError } from "../../auth/sign-in-throttle.js";
 import { readFormat, validationMessage } from "./params.js";
 import { reportWriter } from "./writers.js";
 

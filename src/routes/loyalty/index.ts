@@ -14,7 +14,7 @@ import {
   ReportParams,
   reportResponses,
 } from "./schemas.js";
-import { SIGN_IN_LIMITS } from "./sign-in.js";
+import { SIGN_IN_LIMITS } from "../../auth/sign-in-throttle.js";
 import { customerBalanceBatches, reportScope } from "./service.js";
 import { type ReportCustomer, type ReportWriter, reportWriter } from "./writers.js";
 

@@ -1,6 +1,6 @@
 import Type, { type Static } from "typebox";
 import { JANE_DOE_REPORT_LINE } from "../../examples/index.js";
-import { SIGN_IN_LIMITS } from "./sign-in.js";
+import { SIGN_IN_LIMITS } from "../../auth/sign-in-throttle.js";
 import { CUSTOMER_FIELDS } from "./writers.js";
 
 /** Largest `limit` accepted. Without `limit` the whole report streams, so this bounds pages, not memory. */

@@ -1,3 +1,4 @@
+import { ThrottledError } from "../../auth/sign-in-throttle.js";
 import { Errors, type ApiError } from "../../errors.js";
 import type { ErrorFormat } from "../../http/error-format.js";
 import { SoapRequestError, renderFault } from "../../soap/envelope.js";
@@ -30,6 +31,7 @@ export const SOAP_ERROR_FORMAT: ErrorFormat = {
     return refusal && Errors.invalidParameter(refusal(request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0));
   },
   send(reply, apiError) {
+    if (apiError instanceof ThrottledError) reply.header("retry-after", String(apiError.retryAfterSeconds));
     const [faultcode, faultstring] = faultOf(apiError);
     return reply.status(500).type("text/xml; charset=utf-8").send(renderFault(faultcode, faultstring));
   },

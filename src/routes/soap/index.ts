@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TSchema } from "typebox";
 import { endSession, login, resolveSession } from "../../auth/magento-api.js";
+import { SIGN_IN_LIMITS, SignInThrottle } from "../../auth/sign-in-throttle.js";
 import type { Config } from "../../config.js";
-import { Errors } from "../../errors.js";
+import { ApiError, Errors } from "../../errors.js";
 import { TRANSACTION_OPTIONS } from "../../db/transactions.js";
 import { validationFault } from "../../http/magento-validation.js";
 import { compileValueValidator } from "../../http/validators.js";
@@ -50,10 +51,9 @@ export default async function soapRoutes(app: FastifyInstance, { config }: SoapR
     creditmemo: inputValidator<NewCreditmemoInput>(NewCreditmemoBody),
     comment: inputValidator<NewCommentInput>(NewCommentBody),
   };
-  const environment: SoapEnvironment = {
-    async login(username, apiKey) {
-      return (await login(prisma, username, apiKey, new Date(), ttl)).sessionId;
-    },
+  // Every login costs a scrypt check, and a key can be guessed only by trying: failures are counted per user and address.
+  const throttle = new SignInThrottle(SIGN_IN_LIMITS);
+  const environment: Omit<SoapEnvironment, "login"> = {
     endSession: (sessionId) => endSession(prisma, sessionId),
     async session(sessionId) {
       const session = await resolveSession(prisma, sessionId, new Date(), ttl);
@@ -89,7 +89,20 @@ export default async function soapRoutes(app: FastifyInstance, { config }: SoapR
     };
     const serveCall = async (request: FastifyRequest, reply: FastifyReply) => {
       const envelope = readEnvelope(parseXml(String(request.body ?? "")));
-      const document = dialect === "v1" ? await dispatchV1(environment, envelope) : await dispatchTyped(environment, typedDialect, envelope);
+      const forRequest: SoapEnvironment = {
+        ...environment,
+        async login(username, apiKey) {
+          throttle.refuseIfThrottled(username, request.ip);
+          try {
+            return (await login(prisma, username, apiKey, new Date(), ttl)).sessionId;
+          } catch (error) {
+            // Only a refused key counts: a database outage is no guess.
+            if (error instanceof ApiError && error.errorCode === "FORBIDDEN") throttle.recordFailure(username, request.ip);
+            throw error;
+          }
+        },
+      };
+      const document = dialect === "v1" ? await dispatchV1(forRequest, envelope) : await dispatchTyped(forRequest, typedDialect, envelope);
       return reply.type("text/xml; charset=utf-8").send(document);
     };
     for (const url of [base, `${base}/index`]) {

@@ -1,4 +1,4 @@
-import { FailureLimiter } from "../../../src/routes/loyalty/failure-limiter.js";
+import { FailureLimiter } from "../../../src/auth/failure-limiter.js";
 
 function limiter(options: { max?: number; windowMs?: number; maxKeys?: number } = {}) {
   let now = 1_000_000;
