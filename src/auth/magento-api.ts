@@ -136,6 +136,16 @@ export async function login(
   return { sessionId, expiresAt, tenantId: user.tenantId, userId: user.id, username: user.username, resources: user.resources };
 }
 
+interface SessionRow {
+  id: bigint;
+  expires_at: Date;
+  user_id: number;
+  tenant_id: number;
+  username: string;
+  resources: string[] | null;
+  revoked_at: Date | null;
+}
+
 // A session is used for many calls in a row; moving its expiry at most this often keeps most calls read-only, at the
 // price of a session expiring up to this much earlier than `ttlSeconds` after its last call.
 const REFRESH_INTERVAL_MS = 60_000;
@@ -152,22 +162,19 @@ export async function resolveSession(
   now: Date,
   ttlSeconds: number,
 ): Promise<ApiSession | undefined> {
-  const session = await prisma.magentoApiSession.findUnique({
-    where: { sessionHash: sha256(sessionId) },
-    select: {
-      id: true,
-      expiresAt: true,
-      user: { select: { id: true, tenantId: true, username: true, resources: true, revokedAt: true } },
-    },
-  });
-  if (!session || session.expiresAt <= now || session.user.revokedAt) return undefined;
+  // One statement for the session and its user: every SOAP call starts here, and Prisma's nested select would be two
+  // round trips. Only the hash is compared, so the raw query needs no tenant: the session establishes it.
+  const [row] = await prisma.$queryRaw<SessionRow[]>`
+    SELECT s.id, s.expires_at, u.id AS user_id, u.tenant_id, u.username, u.resources, u.revoked_at
+    FROM magento_api_sessions s JOIN magento_api_users u ON u.id = s.user_id
+    WHERE s.session_hash = ${sha256(sessionId)}`;
+  if (!row || row.expires_at <= now || row.revoked_at) return undefined;
   const expiresAt = expiryFrom(now, ttlSeconds);
-  if (expiresAt.getTime() - session.expiresAt.getTime() >= REFRESH_INTERVAL_MS) {
+  if (expiresAt.getTime() - row.expires_at.getTime() >= REFRESH_INTERVAL_MS) {
     // updateMany: a session ended meanwhile is left ended (no row, no error) instead of failing this call.
-    await prisma.magentoApiSession.updateMany({ where: { id: session.id }, data: { expiresAt } });
+    await prisma.magentoApiSession.updateMany({ where: { id: BigInt(row.id) }, data: { expiresAt } });
   }
-  const { user } = session;
-  return { tenantId: user.tenantId, userId: user.id, username: user.username, resources: user.resources };
+  return { tenantId: row.tenant_id, userId: row.user_id, username: row.username, resources: row.resources ?? [] };
 }
 
 /** Ends a session (`endSession`); whether the id named one that was not yet ended or purged. */
