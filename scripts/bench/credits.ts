@@ -22,6 +22,7 @@ import { loadConfig } from "../../src/config.js";
 import { type Database, pgPoolStats } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { PrismaClient } from "../../src/generated/prisma/client.js";
+import { positiveFlag, printTable, timed, withDatabase } from "./shared.js";
 
 const { values: flags } = parseArgs({
   options: {
@@ -35,22 +36,16 @@ const { values: flags } = parseArgs({
   },
 });
 
-const CREDITS = positive("credits");
-const CUSTOMERS = positive("customers");
-const DURATION = positive("duration");
-const CONNECTIONS = positive("connections");
-const POOL = positive("pool");
+const CREDITS = positiveFlag(flags, "credits");
+const CUSTOMERS = positiveFlag(flags, "customers");
+const DURATION = positiveFlag(flags, "duration");
+const CONNECTIONS = positiveFlag(flags, "connections");
+const POOL = positiveFlag(flags, "pool");
 const WARMUP_SECONDS = 3;
 const TENANT_ID = 900_001;
 const CUSTOMER_ID = Math.min(4_242, CUSTOMERS);
 const URL_ = process.env["BENCH_DATABASE_URL"] || process.env["DATABASE_URL"] || "postgresql://postgres@127.0.0.1:5432/tally_bench";
 const PATH = "/api/commerce/customer/credits";
-
-function positive(name: "credits" | "customers" | "duration" | "connections" | "pool"): number {
-  const value = Number(flags[name]);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${flags[name]}`);
-  return value;
-}
 
 /** One benchmarked query: the Kibo request Tally answers and the SQL the floor runs for it. */
 interface Case {
@@ -377,29 +372,8 @@ async function explainPrismaQueries(config: ReturnType<typeof loadConfig>): Prom
   }
 }
 
-async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await run();
-  console.log(`  ${what}: ${seconds(started)} s`);
-  return result;
-}
-
 function seconds(since: number): string {
   return ((performance.now() - since) / 1000).toFixed(1);
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ");
-  console.log(line(header));
-  console.log(line(widths.map((width) => "-".repeat(width))));
-  for (const row of rows) console.log(line(row));
 }
 
 await main();

@@ -25,6 +25,7 @@ import type { Database } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
 import { balancesBatchQuery } from "../../src/routes/loyalty/sql.js";
+import { benchDatabaseUrl, withDatabase } from "./shared.js";
 
 const { values: flags } = parseArgs({
   options: {
@@ -47,22 +48,7 @@ const TARGET_ROWS_PER_SECOND = 50_000;
 const TARGET_RSS_GROWTH_MB = 64;
 const SAMPLE_MS = 50;
 
-const URL_ = benchUrl();
-
-function benchUrl(): string {
-  const explicit = process.env["BENCH_DATABASE_URL"];
-  if (explicit) return explicit;
-  // DATABASE_URL may name a database someone cares about: only its server is borrowed, never its database.
-  const server = new URL(process.env["DATABASE_URL"] || "postgresql://postgres@127.0.0.1:5432/postgres");
-  server.pathname = "/tally_bench_report";
-  return server.toString();
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
+const URL_ = benchDatabaseUrl("tally_bench_report");
 
 async function main(): Promise<void> {
   const name = new URL(URL_).pathname.slice(1);

@@ -31,6 +31,7 @@ import { openDatabase } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { seedDemoData } from "../../src/demo/seed.js";
 import { DEMO_APPLICATION, MAGENTO_API_USER, MAGENTO_BALANCE_CUSTOMER_ID } from "../../src/examples/index.js";
+import { benchDatabaseUrl, positiveFlag, printTable, timed, withDatabase } from "./shared.js";
 
 // The shared declaration covers GET benchmarks; SOAP needs a POST body, and every answer is compared to the checked one.
 type LoadOptions = Parameters<typeof autocannon>[0] & { method?: "GET" | "POST"; body?: string; expectBody?: string };
@@ -51,11 +52,11 @@ const { values: flags } = parseArgs({
   },
 });
 
-const DURATION = positive("duration");
-const CONNECTIONS = positive("connections");
-const ROUNDS = positive("rounds");
-const WARMUP = positive("warmup");
-const POOL = positive("pool");
+const DURATION = positiveFlag(flags, "duration");
+const CONNECTIONS = positiveFlag(flags, "connections");
+const ROUNDS = positiveFlag(flags, "rounds");
+const WARMUP = positiveFlag(flags, "warmup");
+const POOL = positiveFlag(flags, "pool");
 const SCALE = Number(flags.scale);
 if (!(SCALE > 0)) throw new Error(`--scale must be a positive number, got ${flags.scale}`);
 
@@ -65,28 +66,7 @@ const SETTLE_MS = 500;
 const CUSTOMER_ID = MAGENTO_BALANCE_CUSTOMER_ID;
 const WEBSITE_ID = 2;
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const URL_ = benchUrl();
-
-function positive(name: "duration" | "connections" | "rounds" | "warmup" | "pool"): number {
-  const value = Number(flags[name]);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${flags[name]}`);
-  return value;
-}
-
-function benchUrl(): string {
-  const explicit = process.env["BENCH_DATABASE_URL"];
-  if (explicit) return explicit;
-  // DATABASE_URL may name a database someone cares about: only its server is borrowed, never its database.
-  const server = new URL(process.env["DATABASE_URL"] || "postgresql://postgres@127.0.0.1:5432/postgres");
-  server.pathname = "/tally_bench_soap";
-  return server.toString();
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
+const URL_ = benchDatabaseUrl("tally_bench_soap");
 
 async function main(): Promise<void> {
   console.log(`Load average ${loadAverage()}; ${os.cpus().length} CPUs; Node.js ${process.version}.`);
@@ -390,26 +370,11 @@ function report(rounds: Record<Case["name"], Round[]>): boolean {
   return passed;
 }
 
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ");
-  console.log(line(header));
-  console.log(line(widths.map((width) => "-".repeat(width))));
-  for (const row of rows) console.log(line(row));
-}
-
 function loadAverage(): string {
   return os
     .loadavg()
     .map((value) => value.toFixed(2))
     .join(", ");
-}
-
-async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await run();
-  console.log(`${what}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return result;
 }
 
 await main();
