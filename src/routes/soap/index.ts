@@ -73,7 +73,9 @@ export default async function soapRoutes(app: FastifyInstance, { config }: SoapR
     },
   };
 
-  // The envelope is read as text and parsed by the SOAP face's own XML parser (no DTDs, bounded depth).
+  // The envelope is read as text and parsed by the SOAP face's own XML parser (no DTDs, bounded depth). The app's JSON
+  // parser is removed here, so a JSON body is refused as the wrong media type instead of reaching the XML parser.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(XML_TYPES, { parseAs: "string" }, (_request, body, done) => done(null, body));
 
   const typedDialect = config.MAGENTO_SOAP_WSI ? "wsi" : "v2";

@@ -133,7 +133,8 @@ export const METHODS: Readonly<Record<Exclude<OperationName, "login" | "endSessi
  * schema to refuse by name.
  */
 function createInput(args: Args): unknown {
-  const data = args["creditmemoData"];
+  // PHP sends an empty array() as an empty SOAP list, whatever it stands for: Magento reads it as no data.
+  const data = isEmptyList(args["creditmemoData"]) ? undefined : args["creditmemoData"];
   if (data !== undefined && data !== null && (typeof data !== "object" || Array.isArray(data))) {
     throw MemoFaults.invalidData("creditmemoData must be a structure of qtys, shipping_amount, adjustment_positive, adjustment_negative.", "creditmemoData");
   }
@@ -148,8 +149,12 @@ function createInput(args: Args): unknown {
   });
 }
 
+const isEmptyList = (value: unknown): boolean => Array.isArray(value) && value.length === 0;
+
+/** No lines (absent or empty) is every line, as Magento's prepareCreditmemo reads an empty qtys. */
 function qtyLines(qtys: unknown): unknown {
-  if (qtys === undefined || qtys === null || Array.isArray(qtys) || typeof qtys !== "object") return qtys ?? undefined;
+  if (qtys === null || isEmptyList(qtys)) return undefined;
+  if (qtys === undefined || Array.isArray(qtys) || typeof qtys !== "object") return qtys;
   const entries = Object.entries(qtys);
   const isLine = (value: unknown) => typeof value === "object" && value !== null && "order_item_id" in value;
   // One {order_item_id, qty} line that a client's encoding did not wrap in a list.

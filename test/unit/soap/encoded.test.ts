@@ -1,4 +1,5 @@
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { describeWithPhp } from "../../helpers/php.js";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -277,13 +278,6 @@ describe("encodeEncoded then decodeEncoded", () => {
 // Against PHP's own SoapClient: what Tally writes must become PHP arrays, strings and nulls, and what PHP writes must
 // decode to the values the PHP code passed.
 
-const inCi = Boolean(process.env["CI"]) && process.env["CI"] !== "false";
-const hasPhpSoap = /^soap$/m.test(spawnSync("php", ["-m"], { encoding: "utf8" }).stdout ?? "");
-if (!hasPhpSoap && !inCi) {
-  // eslint-disable-next-line no-console -- a skipped suite should say why and how to run it
-  console.warn("Skipping the PHP SoapClient tests: php with the soap extension is missing (apt-get install php-cli php-soap)");
-}
-
 /** Describes a PHP value with its PHP type, so that arrays, objects, ints and strings stay distinguishable in JSON. */
 const PHP_DESCRIBE = `
 function d($v) {
@@ -307,14 +301,13 @@ interface Exchange {
   readonly output: string;
 }
 
-(hasPhpSoap || inCi ? describe : describe.skip)("PHP's SoapClient", () => {
+describeWithPhp("PHP's SoapClient", () => {
   let server: Server;
   let port = 0;
   let answer = { status: 200, body: "" };
   let requests: string[] = [];
 
   beforeAll(async () => {
-    if (!hasPhpSoap) throw new Error("php with the soap extension is missing: CI must install php-cli and php-soap");
     server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -1,4 +1,5 @@
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { describeWithPhp } from "../../helpers/php.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -373,13 +374,6 @@ describe("encodeTypedResult", () => {
 
 // ---- with PHP's SoapClient ------------------------------------------------------------------------------------------
 
-function phpHasSoap(): boolean {
-  const probe = spawnSync("php", ["-m"], { encoding: "utf8" });
-  const available = probe.status === 0 && /^soap$/m.test(probe.stdout);
-  if (!available && process.env.CI) throw new Error("php with the soap extension is required in CI (apt-get install php-cli php-soap)");
-  if (!available) process.emitWarning("php with the soap extension is missing: the SoapClient tests of typed.test.ts are skipped");
-  return available;
-}
 
 const SUMMARY = Object.fromEntries(Object.entries(SEED_CREDITMEMO_INFO).filter(([name]) => name !== "items" && name !== "comments"));
 
@@ -426,9 +420,7 @@ function responder(received: Received[]): Server {
   });
 }
 
-const describePhp = phpHasSoap() ? describe : describe.skip;
-
-describePhp("PHP's SoapClient against the codec, through the WSDLs", () => {
+describeWithPhp("PHP's SoapClient against the codec, through the WSDLs", () => {
   const received: Received[] = [];
   let server: Server;
   let dir: string;

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { describeWithPhp } from "../../helpers/php.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,13 +91,6 @@ function complexType(root: XmlElement, name: string): XmlElement {
 
 // ---- PHP's SoapClient ---------------------------------------------------------------------------------------------
 
-function phpHasSoap(): boolean {
-  const probe = spawnSync("php", ["-m"], { encoding: "utf8" });
-  const available = probe.status === 0 && /^soap$/m.test(probe.stdout);
-  if (!available && process.env.CI) throw new Error("php with the soap extension is required in CI (apt-get install php-cli php-soap)");
-  if (!available) process.emitWarning("php with the soap extension is missing: the SoapClient tests of wsdl.test.ts are skipped");
-  return available;
-}
 
 interface PhpView {
   functions: string[];
@@ -149,9 +143,7 @@ const historyEntryKeys = Object.keys(
   ),
 );
 
-const describePhp = phpHasSoap() ? describe : describe.skip;
-
-describePhp("the WSDLs as PHP's SoapClient reads them (offline)", () => {
+describeWithPhp("the WSDLs as PHP's SoapClient reads them (offline)", () => {
   let views: Record<WsdlDialect, PhpView>;
   beforeAll(() => {
     views = phpViews();

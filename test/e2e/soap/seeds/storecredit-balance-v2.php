@@ -1,0 +1,6 @@
+<?php
+$proxy = new SoapClient('http://magentohost/api/v2_soap/?wsdl'); // TODO : change url
+$sessionId = $proxy->login('apiUser', 'apiKey'); // TODO : change login and pwd if necessary
+
+$result = $proxy->enterpriseCustomerbalanceBalance($sessionId, '4', '2');
+var_dump($result);
