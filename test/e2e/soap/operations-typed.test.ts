@@ -1,6 +1,6 @@
 import { Decimal } from "decimal.js";
 import { describeWithPhp, listOf, type PhpValue, propertiesOf, soapFault } from "../../helpers/php.js";
-import { canadianOrder, demoSession, openMemoWithStoreCreditRefund, TENANT_ID, useSoapApps } from "./setup.js";
+import { canadianOrder, demoSession, memoIds, openMemoWithStoreCreditRefund, useSoapApps } from "./setup.js";
 
 /**
  * SOAP V2 (`/api/v2_soap/`, rpc/encoded, one typed operation per method) and its WS-I mode (document/literal, the
@@ -36,15 +36,6 @@ describeWithPhp("SOAP V2 and WS-I through PHP's SoapClient", () => {
   beforeAll(async () => {
     await openMemoWithStoreCreditRefund(suite);
   });
-
-  async function memoIds(where: object = {}): Promise<string[]> {
-    const memos = await suite.database.prisma.creditmemo.findMany({
-      where: { tenant_id: TENANT_ID, ...where },
-      orderBy: { creditmemo_id: "asc" },
-      select: { increment_id: true },
-    });
-    return memos.map((memo) => memo.increment_id);
-  }
 
   const LIST_FILTERS = [
     ["filter state = 2", "array('filter' => array(array('key' => 'state', 'value' => '2')))", { state: 2 }],
@@ -95,9 +86,9 @@ describeWithPhp("SOAP V2 and WS-I through PHP's SoapClient", () => {
     test.each(LIST_FILTERS)("salesOrderCreditmemoList, %s: the matching memos as stdClass objects", async (_name, filters, where) => {
       const output = await php(`report(array('list' => v2()->salesOrderCreditmemoList($s, ${filters})));`);
       const memos = listOf(output["list"]).map(propertiesOf);
-      const expected = await memoIds(where);
+      const expected = await memoIds(suite, where);
       expect(expected.length).toBeGreaterThan(0);
-      expect(expected).not.toEqual(await memoIds());
+      expect(expected).not.toEqual(await memoIds(suite));
       expect(memos.map((memo) => memo["increment_id"])).toEqual(expected);
       for (const memo of memos) expect(memo).not.toHaveProperty("items");
     });
@@ -187,7 +178,7 @@ describeWithPhp("SOAP V2 and WS-I through PHP's SoapClient", () => {
     test.each(LIST_FILTERS)("salesOrderCreditmemoList, %s", async (_name, filters, where) => {
       // The V2 filter arrays as WS-I objects: PHP encodes nested arrays as the WSDL's complex types either way.
       const output = await php(`report(array('list' => wsi()->salesOrderCreditmemoList((object)array('sessionId' => $s, 'filters' => ${filters}))));`);
-      expect(complexObjects(result(output["list"])).map((memo) => memo["increment_id"])).toEqual(await memoIds(where));
+      expect(complexObjects(result(output["list"])).map((memo) => memo["increment_id"])).toEqual(await memoIds(suite, where));
     });
 
     test("salesOrderCreditmemoList: one match is a single object, none leaves complexObjectArray out", async () => {

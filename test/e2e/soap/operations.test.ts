@@ -1,7 +1,7 @@
 import { Decimal } from "decimal.js";
 import { createApiUser } from "../../../src/auth/magento-api.js";
 import { describeWithPhp, listOf, membersOf, phpArray, type PhpValue } from "../../helpers/php.js";
-import { canadianOrder, demoSession, openMemoWithStoreCreditRefund, TENANT_ID, useSoapApps } from "./setup.js";
+import { canadianOrder, demoSession, memoIds, openMemoWithStoreCreditRefund, TENANT_ID, useSoapApps } from "./setup.js";
 
 /**
  * SOAP V1 (`/api/soap/`) as a PHP integration uses it: `login`, then `call(session, 'resource.method', args)` with
@@ -22,15 +22,6 @@ describeWithPhp("SOAP V1 through PHP's SoapClient", () => {
 
   /** Runs PHP statements with \`$s\`, the shared apiUser session. */
   const php = (body: string, env: Record<string, string> = {}) => suite.php(`$s = getenv('SESSION');\n${body}`, { SESSION: session, ...env });
-
-  async function memoIds(where: object = {}): Promise<string[]> {
-    const memos = await suite.database.prisma.creditmemo.findMany({
-      where: { tenant_id: TENANT_ID, ...where },
-      orderBy: { creditmemo_id: "asc" },
-      select: { increment_id: true },
-    });
-    return memos.map((memo) => memo.increment_id);
-  }
 
   describe("sessions", () => {
     test("login answers a session id (32 hex digits) that works at once; after endSession the same id is fault 5", async () => {
@@ -131,9 +122,9 @@ describeWithPhp("SOAP V1 through PHP's SoapClient", () => {
     ])("order_creditmemo.list, %s: the tenant's matching memos as PHP arrays, without items", async (_name, filters, where) => {
       const args = filters === "" ? "" : `, ${filters}`;
       const output = await php(`report(array('list' => v1()->call($s, 'order_creditmemo.list'${args})));`);
-      const expected = await memoIds(where);
+      const expected = await memoIds(suite, where);
       expect(expected.length).toBeGreaterThan(0);
-      if (filters !== "") expect(expected).not.toEqual(await memoIds());
+      if (filters !== "") expect(expected).not.toEqual(await memoIds(suite));
       expect(incrementIds(output["list"])).toEqual(expected);
       for (const memo of listOf(output["list"]).map(membersOf)) {
         expect(memo).not.toHaveProperty("items");

@@ -147,6 +147,16 @@ export async function openMemoWithStoreCreditRefund(suite: SoapSuite) {
 }
 
 /** Opens a session as the demo's apiUser through V1 `login`, for a describe's scripts to share. */
+/** The increment ids of the demo tenant's credit memos matching a Prisma filter, oldest first: what a list must answer. */
+export async function memoIds(suite: SoapSuite, where: object = {}): Promise<string[]> {
+  const memos = await suite.database.prisma.creditmemo.findMany({
+    where: { tenant_id: TENANT_ID, ...where },
+    orderBy: { creditmemo_id: "asc" },
+    select: { increment_id: true },
+  });
+  return memos.map((memo) => memo.increment_id);
+}
+
 export async function demoSession(suite: SoapSuite): Promise<string> {
   const { session } = await suite.php(`report(array('session' => v1()->login('apiUser', 'apiKey')));`);
   if (typeof session !== "string") throw new Error(`login answered ${JSON.stringify(session)}`);
