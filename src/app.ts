@@ -11,12 +11,15 @@ import databasePlugin from "./plugins/database.js";
 import authPlugin from "./plugins/auth.js";
 import docsPlugin from "./plugins/docs.js";
 import errorHandler from "./plugins/error-handler.js";
+import eventContextPlugin from "./plugins/event-context.js";
+import eventPurgePlugin from "./plugins/event-purge.js";
 import idempotencyPurgePlugin from "./plugins/idempotency-purge.js";
 import metricsPlugin from "./plugins/metrics.js";
 import openApiPlugin from "./plugins/openapi.js";
 import rateLimitPlugin from "./plugins/rate-limit.js";
 import creditmemoRoutes from "./routes/creditmemos/index.js";
 import creditRoutes from "./routes/credits/index.js";
+import eventRoutes from "./routes/events/index.js";
 import healthRoutes from "./routes/health/index.js";
 import loyaltyRoutes from "./routes/loyalty/index.js";
 import platformRoutes from "./routes/platform/index.js";
@@ -74,10 +77,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       ttlHours: config.IDEMPOTENCY_KEY_TTL_HOURS,
       intervalMs: config.IDEMPOTENCY_PURGE_INTERVAL_MINUTES * 60_000,
     });
+    await app.register(eventPurgePlugin, {
+      retentionDays: config.EVENT_RETENTION_DAYS,
+      intervalMs: config.IDEMPOTENCY_PURGE_INTERVAL_MINUTES * 60_000,
+    });
   }
   await app.register(errorHandler);
   // After the error handler, which /metrics answers its 401 with; before every route, since only later ones are measured.
   await app.register(metricsPlugin, { config });
+  await app.register(eventContextPlugin);
   await app.register(authPlugin, { config });
   // Before the rate limiter, which only limits routes added after it: reading the docs spends no caller's budget.
   if (config.DOCS_ENABLED) await app.register(docsPlugin);
@@ -88,6 +96,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(loyaltyRoutes);
   await app.register(storeCreditRoutes);
   await app.register(creditmemoRoutes);
+  await app.register(eventRoutes);
   await app.register(soapRoutes, { config });
   return app;
 }

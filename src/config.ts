@@ -66,6 +66,11 @@ export const ConfigSchema = Type.Object({
   IDEMPOTENCY_KEY_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 8_760, default: 24 }),
   /** Minutes between purges of expired idempotency keys in each process; 0 = off (cron runs db:purge-idempotency). */
   IDEMPOTENCY_PURGE_INTERVAL_MINUTES: Type.Integer({ minimum: 0, maximum: 1_440, default: 60 }),
+  /**
+   * Days an event (GET /api/event/pull) is kept; older ones are purged in the background on the idempotency purge's
+   * schedule (IDEMPOTENCY_PURGE_INTERVAL_MINUTES).
+   */
+  EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3_650, default: 30 }),
   /** Seconds a Magento SOAP session lives after its last call (Magento's own default is 3600). */
   MAGENTO_SOAP_SESSION_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3_600 }),
   /** Serve the SOAP V2 WSDL in WS-I compliance mode (document/literal), as Magento's store-wide setting does. */

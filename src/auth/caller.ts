@@ -8,6 +8,7 @@ export const BEHAVIORS = [
   "CreditMemoWrite",
   "BalanceRead",
   "LoyaltyReportRead",
+  "EventRead",
 ] as const;
 
 export type Behavior = (typeof BEHAVIORS)[number];

@@ -53,6 +53,7 @@ export const TENANT_SCOPES: TenantScopes = {
       outbox: "NotificationOutbox[]",
       applications: "Application[]",
       magentoApiUsers: "MagentoApiUser[]",
+      events: "Event[]",
     },
   },
   Website: {
@@ -146,6 +147,7 @@ export const TENANT_SCOPES: TenantScopes = {
   },
   IdempotencyKey: { column: "tenantId", relations: { tenant: "Tenant" } },
   NotificationOutbox: { column: "tenantId", relations: { tenant: "Tenant" } },
+  Event: { column: "tenantId", relations: { tenant: "Tenant" } },
   Application: { column: "tenantId", relations: { tenant: "Tenant", refreshTokens: "RefreshToken[]" } },
   RefreshToken: {
     parent: "application",

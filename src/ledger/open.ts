@@ -1,8 +1,11 @@
 import { tenantIdOf } from "../db/tenant-scope.js";
 import type { TenantTx } from "../db/transactions.js";
+import { creditCreatedEvent } from "../events/payloads.js";
+import { recordEvents } from "../events/record.js";
 import type { CreditType } from "../generated/prisma/enums.js";
 import { type Decimal, formatAmount } from "../money/index.js";
 import { generateCreditCode } from "./codes.js";
+import { balanceEvents } from "./events.js";
 import type { LockedCredit } from "./lock.js";
 import type { LedgerWrite } from "./writes.js";
 
@@ -29,15 +32,16 @@ export interface NewCredit {
 
 /**
  * Creates a credit with its opening balance: the credit row, the opening ledger row (Credit, action Created) when
- * the balance is positive, noted in `written`, and a Created audit entry. The row is new in this transaction, so no
- * other transaction can change it before it commits: it is as good as locked.
+ * the balance is positive, noted in `written`, a Created audit entry, and the events announcing it (credit.created,
+ * and storecredit.balance.updated when the opening balance already counts toward the customer's balance). The row
+ * is new in this transaction, so no other transaction can change it before it commits: it is as good as locked.
  */
 export async function openCredit(tx: TenantTx, credit: NewCredit, written: LedgerWrite[]): Promise<LockedCredit> {
   const { code, creditType, currencyCode, actor, now } = credit;
   const tenantId = tenantIdOf(tx);
   const amount = credit.openingBalance.toFixed();
   const reason = credit.reason === undefined ? "" : ` ${credit.reason}`;
-  const created = await tx.credit.create({
+  const { transactions, ...created } = await tx.credit.create({
     data: {
       tenantId,
       code,
@@ -79,8 +83,11 @@ export async function openCredit(tx: TenantTx, credit: NewCredit, written: Ledge
         },
       },
     },
+    include: { transactions: { select: { id: true } } },
   });
   if (!credit.openingBalance.isZero()) written.push({ type: "Credit", action: "Created" });
+  const opening = transactions[0]?.id ?? null;
+  await recordEvents(tx, [creditCreatedEvent(created), ...(await balanceEvents(tx, null, created, { now, transactionId: opening }))]);
   return created as LockedCredit;
 }
 

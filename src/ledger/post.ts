@@ -1,9 +1,12 @@
 import { tenantIdOf } from "../db/tenant-scope.js";
 import type { TenantTx } from "../db/transactions.js";
 import { Errors } from "../errors.js";
+import { creditPostedEvent } from "../events/payloads.js";
+import { recordEvents } from "../events/record.js";
 import type { CreditTransaction, Prisma } from "../generated/prisma/client.js";
 import type { BalanceAction } from "../generated/prisma/enums.js";
 import { type Decimal, formatAmount, toDecimal } from "../money/index.js";
+import { balanceEvents } from "./events.js";
 import type { LockedCredit } from "./lock.js";
 import { creditName } from "./names.js";
 import type { LedgerWrite } from "./writes.js";
@@ -26,7 +29,8 @@ export interface Posting {
 
 /**
  * Moves a locked credit's balance: refuses a Debit larger than the balance (409), then writes the new balance, the
- * ledger row with its balance_after, and the Transaction audit entry, and notes the row in `written` for the
+ * ledger row with its balance_after, the Transaction audit entry, and the events announcing it (credit.updated, and
+ * storecredit.balance.updated for each balance of the customer it moved), and notes the row in `written` for the
  * metrics, which count it only once the caller's transaction has committed.
  */
 export async function postTransaction(
@@ -50,7 +54,7 @@ export async function postTransaction(
   const balanceAfter = balance.plus(impact);
   const transactionType = impact.isNegative() ? "Debit" : "Credit";
   const tenantId = tenantIdOf(tx);
-  await tx.credit.update({
+  const updated = await tx.credit.update({
     where: { id: credit.id },
     data: { currentBalance: balanceAfter.toFixed(), updatedBy: actor, updatedAt: now },
   });
@@ -84,5 +88,6 @@ export async function postTransaction(
       createdAt: now,
     },
   });
+  await recordEvents(tx, [creditPostedEvent(updated, row), ...(await balanceEvents(tx, credit, updated, { now, transactionId: row.id }))]);
   return row;
 }

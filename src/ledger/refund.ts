@@ -1,6 +1,7 @@
 import type { TenantTx } from "../db/transactions.js";
 import { Decimal, toDecimal } from "../money/index.js";
 import { balanceCreditsWhere, type BalanceWebsite } from "./balance.js";
+import { lockBalanceOwners } from "./events.js";
 import { type LockedCredit, lockCredit } from "./lock.js";
 import { openCredit, unusedCode } from "./open.js";
 import { type Posting, postTransaction } from "./post.js";
@@ -71,14 +72,21 @@ export async function revertStoreCreditRefunds(tx: TenantTx, memo: MemoMove, wri
     _sum: { impactAmount: true },
     orderBy: { creditId: "asc" },
   });
-  const reversals: RefundReversal[] = [];
-  // Ascending credit ids: two cancellations touching the same credits lock them in the same order.
+  // Ascending credit ids: two cancellations touching the same credits lock them in the same order. Every credit is
+  // locked before any customer (the balance events lock those), so a posting to one of these credits waiting for
+  // this transaction's customer lock never holds a credit this transaction still needs.
+  const refunds: { credit: LockedCredit; refunded: Decimal }[] = [];
   for (const { creditId, _sum } of moves) {
     const refunded = toDecimal(_sum.impactAmount ?? 0);
     if (refunded.lte(0)) continue;
     const credit = await lockCredit(tx, { id: creditId });
     // The memo's own ledger rows point at it and credits are only ever soft-deleted.
     if (!credit) throw new Error(`credit ${creditId} refunded by credit memo ${memo.creditmemoIncrementId} is missing`);
+    refunds.push({ credit, refunded });
+  }
+  await lockBalanceOwners(tx, refunds.flatMap(({ credit }) => credit.customerId ?? []));
+  const reversals: RefundReversal[] = [];
+  for (const { credit, refunded } of refunds) {
     const reverted = Decimal.min(refunded, toDecimal(credit.currentBalance));
     if (reverted.gt(0)) {
       const comments = `Cancellation of credit memo #${memo.creditmemoIncrementId} (order #${memo.orderIncrementId})`;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { purgeExpiredIdempotencyKeys } from "../http/idempotency-purge.js";
+import { schedulePurge } from "./periodic-purge.js";
 
 export interface IdempotencyPurgePluginOptions {
   /** IDEMPOTENCY_KEY_TTL_HOURS. */
@@ -15,40 +16,13 @@ export interface IdempotencyPurgePluginOptions {
  */
 export default fp<IdempotencyPurgePluginOptions>(
   async function idempotencyPurgePlugin(app: FastifyInstance, { ttlHours, intervalMs }) {
-    let timer: NodeJS.Timeout | undefined;
-    let running: Promise<void> | undefined;
-    let closed = false;
-
-    async function purge(): Promise<void> {
+    schedulePurge(app, intervalMs, async () => {
       try {
         const deleted = await purgeExpiredIdempotencyKeys(app.db.prisma, { ttlHours });
         if (deleted > 0) app.log.info({ deleted, ttlHours }, "purged expired idempotency keys");
       } catch (error) {
         app.log.error({ err: error }, "purging expired idempotency keys failed");
       }
-    }
-
-    function schedule(delayMs: number): void {
-      timer = setTimeout(() => {
-        running = purge().finally(() => {
-          running = undefined;
-          if (!closed) schedule(intervalMs);
-        });
-      }, delayMs);
-      // A pending purge is no reason to keep the process alive.
-      timer.unref();
-    }
-
-    app.addHook("onReady", async () => {
-      // The first purge at a random point of the first interval: replicas started together do not all purge at
-      // once, and a process restarted more often than the interval still purges now and then.
-      schedule(Math.random() * intervalMs);
-    });
-    // onClose hooks run in reverse order of registration, so this one finishes before the database closes.
-    app.addHook("onClose", async () => {
-      closed = true;
-      clearTimeout(timer);
-      await running;
     });
   },
   { name: "idempotency-purge", dependencies: ["database"] },

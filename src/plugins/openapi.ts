@@ -14,6 +14,7 @@ const TAGS = [
   { name: "Store credit", description: "A customer's store-credit balance per website and its history (Magento's storecredit.*)." },
   { name: "Credit memos", description: "Refunds on orders (Magento's order_creditmemo.*); refunds to store credit move money into the ledger." },
   { name: "Loyalty", description: "The loyalty API's customers_balances report, per campaign or across a coalition." },
+  { name: "Events", description: "Kibo's event pull API: every change, written in the same transaction as the change itself." },
   { name: "Operations", description: "Liveness and readiness probes." },
 ];
 

@@ -134,3 +134,26 @@ test("the documented customer filter finds the documented credit", async () => {
     .expect(200);
   expect(response.body.items).toContainEqual(credit);
 });
+
+// Last, because it moves the demo credit the tests above read.
+test("the event example is the credit.updated a debit of 12.50 on the demo credit writes, ids and times aside", async () => {
+  const event = example<{ id: string; entityId: string; siteId: number; extendedProperties: { key: string; value: unknown }[] }>("Event");
+  const amount = event.extendedProperties.find((property) => property.key === "impactAmount")?.value;
+  const debit = await request(app.server)
+    .post(`/api/commerce/customer/credits/${event.entityId}/transactions`)
+    .set(auth)
+    .set("x-vol-site", String(event.siteId))
+    .send({ transactionType: "Debit", impactAmount: String(amount).replace("-", "") })
+    .expect(200);
+  const page = await get(`/api/event/pull?filter=${encodeURIComponent(`topic eq credit.updated and entityId eq ${event.entityId}`)}`);
+  expect(page.body.items).toHaveLength(1);
+  const [written] = page.body.items as { id: string; auditInfo: { createDate: string } }[];
+  const { createDate } = written?.auditInfo ?? { createDate: "" };
+  expect(written).toEqual({
+    ...event,
+    id: written?.id,
+    correlationId: debit.headers["x-vol-correlation"],
+    auditInfo: { createBy: null, createDate, updateBy: null, updateDate: createDate },
+  });
+  expect(example<{ items: unknown[] }>("EventCollection").items).toEqual([event]);
+});

@@ -51,6 +51,13 @@ describe("the import boundaries of npm run lint", () => {
     expect(adapter).toEqual([]);
     const faces = await boundaryMessages("src/routes/soap/x.ts", 'import { value } from "../../services/storecredit/service.js";');
     expect(faces).toEqual([]);
+    // src/events is a shared module even though a face (src/routes/events) has the same name.
+    expect(await boundaryMessages("src/routes/credits/x.ts", 'import { value } from "../../events/record.js";')).toEqual([]);
+    expect(await boundaryMessages("src/routes/credits/x.ts", 'import { value } from "../events/reads.js";')).toEqual([
+      expect.stringContaining("A face never imports another face"),
+    ]);
+    const events = await boundaryMessages("src/events/x.ts", 'import type { FastifyRequest as value } from "fastify";');
+    expect(events).toEqual([expect.stringContaining("know nothing of HTTP")]);
   });
 
   it("keep the pure modules free of Fastify and the database runtime, Prisma's types aside", async () => {

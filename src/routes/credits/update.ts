@@ -2,6 +2,7 @@ import { actorName, type Caller, type ShopperCaller } from "../../auth/caller.js
 import type { TenantTx } from "../../db/transactions.js";
 import { Errors } from "../../errors.js";
 import type { Credit, Prisma } from "../../generated/prisma/client.js";
+import { recordCreditChange, recordCreditDeletion } from "../../ledger/events.js";
 import { lockCredit } from "../../ledger/lock.js";
 import { creditName } from "../../ledger/names.js";
 import { formatAmount, toDecimal } from "../../money/index.js";
@@ -14,6 +15,7 @@ import { checkCustomType, creditNotFound, isExpired, lockLiveCredit, readDate, r
 /**
  * Applies the mutable properties of a Kibo CustomerCredit (expirationDate, customerId, customCreditType, and
  * activationDate while unset). Read-only properties may be sent back unchanged; a different value is a 400 naming it.
+ * A change is announced by credit.updated naming the changed properties (see recordCreditChange).
  */
 export async function updateCredit(tx: TenantTx, caller: Caller, code: string, input: CreditUpdateInput, now: Date): Promise<Credit> {
   const credit = await lockLiveCredit(tx, caller, code);
@@ -56,7 +58,7 @@ export async function updateCredit(tx: TenantTx, caller: Caller, code: string, i
 
   const actor = actorName(caller);
   const entries = [{ activityType: "Updated" as const, details: described.join("; ") }, ...audit];
-  return tx.credit.update({
+  const updated = await tx.credit.update({
     where: { id: credit.id },
     data: {
       ...changes,
@@ -67,6 +69,8 @@ export async function updateCredit(tx: TenantTx, caller: Caller, code: string, i
       },
     },
   });
+  await recordCreditChange(tx, credit, updated, Object.keys(changes), now);
+  return updated;
 }
 
 /** Properties the update may carry only with their stored value. */
@@ -111,7 +115,7 @@ export async function deleteCredit(tx: TenantTx, caller: Caller, code: string, n
     );
   }
   const actor = actorName(caller);
-  await tx.credit.update({
+  const deleted = await tx.credit.update({
     where: { id: credit.id },
     data: {
       deletedAt: now,
@@ -122,6 +126,7 @@ export async function deleteCredit(tx: TenantTx, caller: Caller, code: string, n
       },
     },
   });
+  await recordCreditDeletion(tx, deleted);
 }
 
 /**
@@ -140,7 +145,7 @@ export async function associateCreditToShopper(tx: TenantTx, caller: ShopperCall
     throw Errors.conflict(`Customer ${caller.customerId} is not known to this tenant, so no credit can be associated with it.`);
   }
   const actor = actorName(caller);
-  return tx.credit.update({
+  const associated = await tx.credit.update({
     where: { id: credit.id },
     data: {
       customerId: caller.customerId,
@@ -157,6 +162,8 @@ export async function associateCreditToShopper(tx: TenantTx, caller: ShopperCall
       },
     },
   });
+  await recordCreditChange(tx, credit, associated, ["customerId"], now);
+  return associated;
 }
 
 /** Topic of the outbox message a mailer consumes to resend the credit-created email. */

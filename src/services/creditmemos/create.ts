@@ -1,6 +1,8 @@
 import { actorName, type Caller } from "../../auth/caller.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { TenantTx } from "../../db/transactions.js";
+import { creditmemoCreatedEvent } from "../../events/payloads.js";
+import { recordEvent } from "../../events/record.js";
 import { refundToStoreCredit } from "../../ledger/refund.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
 import { Decimal, formatAmount, toDecimal } from "../../money/index.js";
@@ -27,6 +29,19 @@ const CLOSED_STATES = new Set(["canceled", "closed", "holded"]);
 const ORDER_INCLUDE = { items: { orderBy: { id: "asc" } }, store: true, website: true } as const satisfies Prisma.OrderInclude;
 type LockedOrder = Prisma.OrderGetPayload<{ include: typeof ORDER_INCLUDE }>;
 
+/** What the create reads back of the new memo: its ids and what creditmemo.created publishes. */
+const CREATED_MEMO_SELECT = {
+  creditmemo_id: true,
+  order_ref: true,
+  increment_id: true,
+  state: true,
+  store_id: true,
+  base_currency_code: true,
+  base_grand_total: true,
+  order_currency_code: true,
+  grand_total: true,
+} as const satisfies Prisma.CreditmemoSelect;
+
 /** A create request read against the order: the lines to refund and the amounts, all checked. */
 interface RefundRequest {
   lines: { orderItemId: number; qty: Decimal }[];
@@ -39,8 +54,9 @@ interface RefundRequest {
 /**
  * Creates a refunded credit memo for an order inside the caller's transaction. The order row is locked
  * first, so concurrent creates for one order run one after another and each sees what the previous one refunded.
- * The memo, its lines and comment, the order's refunded quantities and totals, and the refund to store credit
- * (its ledger row noted in `written`) commit together or not at all.
+ * The memo, its lines and comment, the order's refunded quantities and totals, the refund to store credit (its ledger
+ * row noted in `written`) and their events (creditmemo.created, then the refund's own credit events) commit together
+ * or not at all.
  */
 export async function createCreditmemo(
   tx: TenantTx,
@@ -91,8 +107,12 @@ export async function createCreditmemo(
       items: { create: calculation.items },
       ...(comment === null ? {} : { comments: { create: { comment, is_customer_notified: notify, created_at: now } } }),
     },
-    select: { creditmemo_id: true, order_ref: true },
+    select: CREATED_MEMO_SELECT,
   });
+  await recordEvent(
+    tx,
+    creditmemoCreatedEvent({ ...memo, orderIncrementId, customerId: order.customerId, refundedToStoreCredit: storeCredit }),
+  );
 
   await moveOrderRefunds(tx, order.id, { ...calculation.totals, items: calculation.items }, "increment");
   if (storeCredit.gt(0) && order.customerId !== null) {

@@ -1,6 +1,8 @@
 import { actorName, type Caller } from "../../auth/caller.js";
 import { tenantIdOf } from "../../db/tenant-scope.js";
 import type { TenantTx } from "../../db/transactions.js";
+import { creditmemoUpdatedEvent } from "../../events/payloads.js";
+import { recordEvent } from "../../events/record.js";
 import { revertStoreCreditRefunds, type RefundReversal } from "../../ledger/refund.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
 import { formatAmount } from "../../money/index.js";
@@ -34,7 +36,9 @@ export async function queueCreditmemoEmail(
 
 /**
  * Adds a comment to a credit memo inside the caller's transaction; with notifyCustomer the comment is
- * marked notified and an email is queued, carrying the comment when includeComment is set.
+ * marked notified and an email is queued, carrying the comment when includeComment is set. Announced by
+ * creditmemo.updated with the memo's state as the update left it: the update locks the memo row, so a concurrent
+ * cancellation's event and this one are written in the order the two commit.
  */
 export async function addCreditmemoComment(
   tx: TenantTx,
@@ -47,10 +51,18 @@ export async function addCreditmemoComment(
   if (!memo) throw MemoFaults.notFound(incrementId);
   if (input.comment.trim() === "") throw MemoFaults.invalidData("comment must not be blank.", "comment");
   const notify = input.notifyCustomer ?? false;
-  await tx.creditmemo.update({
+  const updated = await tx.creditmemo.update({
     where: { creditmemo_id: memo.creditmemo_id },
     data: { updated_at: now, comments: { create: { comment: input.comment, is_customer_notified: notify, created_at: now } } },
+    select: { state: true, order: { select: { incrementId: true } } },
   });
+  await recordEvent(
+    tx,
+    creditmemoUpdatedEvent(
+      { incrementId, orderIncrementId: updated.order.incrementId, state: updated.state },
+      { change: "comment", comment: input.comment, isCustomerNotified: notify },
+    ),
+  );
   if (notify) {
     await queueCreditmemoEmail(tx, { increment_id: incrementId, order_ref: memo.order_ref }, input.includeComment ? input.comment : null, now);
   }
@@ -61,7 +73,8 @@ export async function addCreditmemoComment(
  * Cancels an open credit memo (state 1 → 3): the order's refunded quantities and totals go back down, and a refund to
  * store credit is taken back from the credit it went to, as far as its balance allows. What the customer already spent
  * stays spent; a comment on the memo records what was taken back and what was not. Anything but an open memo is
- * fault 104. Runs in the caller's transaction; the reversals' ledger rows are noted in `written`.
+ * fault 104. Runs in the caller's transaction; the reversals' ledger rows are noted in `written`. Announced by
+ * creditmemo.updated, after the reversals' own credit events.
  */
 export async function cancelCreditmemo(
   tx: TenantTx,
@@ -96,6 +109,10 @@ export async function cancelCreditmemo(
       ...(reversals.length > 0 ? { comments: { create: { comment: describeReversals(reversals), created_at: now } } } : {}),
     },
   });
+  await recordEvent(
+    tx,
+    creditmemoUpdatedEvent({ incrementId, orderIncrementId: memo.order.incrementId, state: CREDITMEMO_STATE.canceled }, { change: "cancel" }),
+  );
   return getCreditmemo(tx, incrementId);
 }
 
