@@ -1,7 +1,5 @@
+import { deleteCreatedBefore } from "../db/purge.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-
-/** Rows per DELETE: each statement stays short, holding few row locks and no long transaction. */
-export const EVENT_PURGE_BATCH_SIZE = 1_000;
 
 const DAY_MS = 86_400_000;
 
@@ -16,22 +14,7 @@ export function eventRetentionCutoff(retentionDays: number, now = Date.now()): D
   return new Date(now - retentionDays * DAY_MS);
 }
 
-/**
- * Deletes every tenant's events older than the retention, `batchSize` rows per statement until one deletes fewer, and
- * returns how many it deleted. Rows another purge has locked are skipped rather than waited for, so replicas purging
- * at once split the rows between them (as purgeExpiredIdempotencyKeys does).
- */
+/** Deletes every tenant's events older than the retention, in batches (deleteCreatedBefore); how many it deleted. */
 export async function purgeOldEvents(prisma: PrismaClient, options: EventPurgeOptions): Promise<number> {
-  const cutoff = eventRetentionCutoff(options.retentionDays);
-  const batchSize = options.batchSize ?? EVENT_PURGE_BATCH_SIZE;
-  let deleted = 0;
-  for (;;) {
-    // Raw SQL: Prisma can neither bound a delete nor skip locked rows. events_created_at_idx finds the old rows.
-    const batch = await prisma.$executeRaw`
-      DELETE FROM "events" WHERE "id" IN (
-        SELECT "id" FROM "events" WHERE "created_at" < ${cutoff} LIMIT ${batchSize} FOR UPDATE SKIP LOCKED
-      )`;
-    deleted += batch;
-    if (batch < batchSize) return deleted;
-  }
+  return deleteCreatedBefore(prisma, "events", eventRetentionCutoff(options.retentionDays), options.batchSize);
 }
