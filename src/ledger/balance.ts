@@ -1,3 +1,5 @@
+import type { TenantDb } from "../db/tenant-scope.js";
+import type { TenantTx } from "../db/transactions.js";
 import type { Credit, Prisma } from "../generated/prisma/client.js";
 import { Decimal, toDecimal } from "../money/index.js";
 
@@ -24,6 +26,24 @@ export function balanceCreditsWhere(customerId: number, website: BalanceWebsite,
       { OR: [{ websiteRef: website.id }, { websiteRef: null }] },
     ],
   };
+}
+
+/**
+ * A customer's balance in a website (the sum of balanceCreditsWhere's credits) and how many credits make it up: what
+ * the balance route answers and what a balance event announces, computed one way.
+ */
+export async function balanceIn(
+  db: TenantDb | TenantTx,
+  customerId: number,
+  website: BalanceWebsite,
+  now: Date,
+): Promise<{ amount: Decimal; credits: number }> {
+  const { _sum, _count } = await db.credit.aggregate({
+    where: balanceCreditsWhere(customerId, website, now),
+    _sum: { currentBalance: true },
+    _count: { _all: true },
+  });
+  return { amount: toDecimal(_sum.currentBalance ?? 0), credits: _count._all };
 }
 
 /** What decides whether a credit counts toward its customer's balances, and with how much. */

@@ -3,8 +3,7 @@ import type { TenantTx } from "../db/transactions.js";
 import { balanceUpdatedEvent, creditChangedEvent, creditDeletedEvent, type NewEvent } from "../events/payloads.js";
 import { recordEvents } from "../events/record.js";
 import { type Credit, Prisma } from "../generated/prisma/client.js";
-import { toDecimal } from "../money/index.js";
-import { balanceCreditsWhere, balanceDeltas, type BalanceShare } from "./balance.js";
+import { balanceDeltas, balanceIn, type BalanceShare } from "./balance.js";
 
 /**
  * credit.updated for properties set without a ledger row (Kibo's names in `changed`), and storecredit.balance.updated
@@ -50,16 +49,13 @@ export async function balanceEvents(
   const events: NewEvent[] = [];
   for (const [customerId, delta] of deltas) {
     for (const website of websites) {
-      const { _sum } = await tx.credit.aggregate({
-        where: balanceCreditsWhere(customerId, website, move.now),
-        _sum: { currentBalance: true },
-      });
+      const { amount } = await balanceIn(tx, customerId, website, move.now);
       events.push(
         balanceUpdatedEvent({
           customerId,
           websiteId: website.websiteId,
           currencyCode: website.baseCurrencyCode,
-          balance: toDecimal(_sum.currentBalance ?? 0),
+          balance: amount,
           delta,
           transactionId: move.transactionId,
           creditCode: after.code,

@@ -2,7 +2,7 @@ import type { Caller } from "../../auth/caller.js";
 import { ApiError } from "../../errors.js";
 import { tenantIdOf, type TenantDb } from "../../db/tenant-scope.js";
 import { Prisma, type Website } from "../../generated/prisma/client.js";
-import { balanceCreditsWhere } from "../../ledger/balance.js";
+import { balanceCreditsWhere, balanceIn } from "../../ledger/balance.js";
 import { BALANCE_INVALID_DATA, BalanceFaults, withQueryFault } from "../../magento/index.js";
 import { Decimal, toDecimal } from "../../money/index.js";
 import { listQuery, readAll, readPage, type ListInput, type Page } from "../../query/index.js";
@@ -22,18 +22,9 @@ export interface Balance extends HistoryContext {
 export async function getBalance(db: TenantDb, caller: Caller, customerId: number, websiteId: number, now: Date): Promise<Balance> {
   const website = await findWebsite(db, websiteId);
   if (!mayRead(caller, customerId)) throw BalanceFaults.noBalance();
-  const result = await db.credit.aggregate({
-    where: balanceCreditsWhere(customerId, website, now),
-    _sum: { currentBalance: true },
-    _count: { _all: true },
-  });
-  if (result._count._all === 0) throw BalanceFaults.noBalance();
-  return {
-    customerId,
-    websiteId,
-    currencyCode: website.baseCurrencyCode,
-    amount: toDecimal(result._sum.currentBalance ?? 0),
-  };
+  const { amount, credits } = await balanceIn(db, customerId, website, now);
+  if (credits === 0) throw BalanceFaults.noBalance();
+  return { customerId, websiteId, currencyCode: website.baseCurrencyCode, amount };
 }
 
 /** One page of history, and whose it is. */
