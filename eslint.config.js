@@ -83,7 +83,10 @@ const boundaries = [
       ADAPTER_FILES.map((file) => `src/routes/${face}/${file}`),
     ),
   ]),
-  restrict(["src/services/**/*.ts", "src/ledger/**/*.ts", "src/events/**/*.ts", "src/db/**/*.ts"], [...NO_DEMO, ...NO_FACE, ...NO_HTTP]),
+  restrict(
+    ["src/services/**/*.ts", "src/ledger/**/*.ts", "src/events/**/*.ts", "src/db/**/*.ts", "src/delivery/**/*.ts", "src/mail/**/*.ts"],
+    [...NO_DEMO, ...NO_FACE, ...NO_HTTP],
+  ),
   restrict(
     ["src/query/**/*.ts", "src/money/**/*.ts", "src/magento/**/*.ts", "src/soap/**/*.ts", "src/validation/**/*.ts"],
     [...NO_DEMO, ...NO_FACE, ...NO_HTTP, ...NO_DATABASE_RUNTIME],

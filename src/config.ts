@@ -71,6 +71,47 @@ export const ConfigSchema = Type.Object({
    * schedule (IDEMPOTENCY_PURGE_INTERVAL_MINUTES).
    */
   EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3_650, default: 30 }),
+  /**
+   * Deliveries this process POSTs at once (push subscriptions, and mail); 0: this process delivers nothing and
+   * leaves the work to other replicas. Every replica shares the same queue in the database.
+   */
+  EVENT_DELIVERY_CONCURRENCY: Type.Integer({ minimum: 0, maximum: 64, default: 4 }),
+  /** How often an idle process looks for due deliveries (a change made by this process wakes it at once). */
+  EVENT_DELIVERY_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),
+  /** A delivery is delivered when the endpoint answers 2xx within this time; anything else is retried. */
+  EVENT_DELIVERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
+  /** Attempts before a delivery (or a mail) is Failed. */
+  EVENT_DELIVERY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 8 }),
+  /** The first retry's delay; each later one doubles it, with jitter, up to an hour. */
+  EVENT_RETRY_BASE_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 2_000 }),
+  /**
+   * How long a claimed delivery stays with the process that claimed it; if that process dies, another takes the
+   * delivery over once this has passed. At least twice EVENT_DELIVERY_TIMEOUT_MS.
+   */
+  EVENT_DELIVERY_LEASE_MS: Type.Integer({ minimum: 200, maximum: 3_600_000, default: 60_000 }),
+  /** Accept `http://` push endpoints (default: only outside production; production wants https). */
+  EVENT_ALLOW_HTTP: Type.Optional(Type.Boolean()),
+  /**
+   * Hosts a push endpoint may name although they are loopback, link-local or private addresses (comma-separated
+   * host names or IP addresses), for receivers inside the network; every other such address is refused.
+   */
+  EVENT_ALLOWED_HOSTS: Type.String({ default: "", pattern: "^[A-Za-z0-9.:\\[\\]_-]*(,[A-Za-z0-9.:\\[\\]_-]+)*$" }),
+  /**
+   * Keys that encrypt the push-signing keys stored with applications: `kid:key` pairs, comma-separated, each key 32
+   * bytes in base64. The first encrypts, every one decrypts (rotate like AUTH_SIGNING_KEYS). Outside production a
+   * per-installation key is generated.
+   */
+  EVENT_SECRET_KEYS: Type.Optional(
+    Type.String({ pattern: "^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/_-]{43}=?)*$" }),
+  ),
+  /** SMTP server mail is sent through: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. */
+  SMTP_URL: Type.Optional(Type.String({ pattern: "^smtps?://" })),
+  /** The From of every message. */
+  MAIL_FROM: Type.String({ minLength: 3, default: "Tally <no-reply@tally.localhost>" }),
+  /** Without SMTP_URL, outside production, messages are written here as .eml files. */
+  MAIL_DIR: Type.String({ minLength: 1, default: "./data/mail" }),
+  /** Send no mail at all (queued notifications stay queued); production without SMTP_URL must say so. */
+  MAIL_DISABLED: Type.Boolean({ default: false }),
   /** Seconds a Magento SOAP session lives after its last call (Magento's own default is 3600). */
   MAGENTO_SOAP_SESSION_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3_600 }),
   /** Serve the SOAP V2 WSDL in WS-I compliance mode (document/literal), as Magento's store-wide setting does. */
@@ -79,10 +120,11 @@ export const ConfigSchema = Type.Object({
 
 type RawConfig = Static<typeof ConfigSchema>;
 export type Config = Readonly<
-  Omit<RawConfig, "EMBEDDED_SEED_DEMO" | "DOCS_ENABLED" | "TOKEN_RATE_LIMIT_PER_MINUTE"> & {
+  Omit<RawConfig, "EMBEDDED_SEED_DEMO" | "DOCS_ENABLED" | "TOKEN_RATE_LIMIT_PER_MINUTE" | "EVENT_ALLOW_HTTP"> & {
     EMBEDDED_SEED_DEMO: boolean;
     DOCS_ENABLED: boolean;
     TOKEN_RATE_LIMIT_PER_MINUTE: number;
+    EVENT_ALLOW_HTTP: boolean;
   }
 >;
 
@@ -96,7 +138,13 @@ export class ConfigError extends Error {
 
 const knownKeys = Object.keys(ConfigSchema.properties) as (keyof RawConfig)[];
 // Secrets are named, never echoed, when wrong: the message ends up in the process's logs.
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(["AUTH_SIGNING_KEYS", "SHOPPER_TOKEN_SECRET", "METRICS_TOKEN"]);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  "AUTH_SIGNING_KEYS",
+  "SHOPPER_TOKEN_SECRET",
+  "METRICS_TOKEN",
+  "EVENT_SECRET_KEYS",
+  "SMTP_URL",
+]);
 
 /**
  * A start-up failure the operator fixes on the machine or in the environment (a port another process holds, a data
@@ -160,6 +208,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     DOCS_ENABLED: config.DOCS_ENABLED ?? config.NODE_ENV !== "production",
     // Someone following the README's tour from a shell asks for a token per step; 10 a minute would stop them.
     TOKEN_RATE_LIMIT_PER_MINUTE: config.TOKEN_RATE_LIMIT_PER_MINUTE ?? (config.NODE_ENV === "production" ? 10 : 100),
+    EVENT_ALLOW_HTTP: config.EVENT_ALLOW_HTTP ?? config.NODE_ENV !== "production",
+    MAIL_DIR: path.resolve(config.MAIL_DIR),
   });
 }
 
@@ -174,8 +224,16 @@ function crossFieldProblems(config: RawConfig, explicit: ReadonlySet<string>): s
   const shopperSources = SHOPPER_KEY_SOURCES.filter((key) => config[key] !== undefined);
   if (shopperSources.length > 1) problems.push(`${shopperSources.join(" and ")}: set only one way to verify shopper tokens`);
   if (config.METRICS_PORT !== 0 && config.METRICS_PORT === config.PORT) problems.push("METRICS_PORT: must differ from PORT");
+  if (config.EVENT_DELIVERY_LEASE_MS < 2 * config.EVENT_DELIVERY_TIMEOUT_MS) {
+    problems.push("EVENT_DELIVERY_LEASE_MS: must be at least twice EVENT_DELIVERY_TIMEOUT_MS, or a slow delivery could be sent twice at once");
+  }
+  if (config.SMTP_URL && config.MAIL_DISABLED) problems.push("SMTP_URL and MAIL_DISABLED=true: choose one");
   if (config.NODE_ENV === "production") {
     if (!config.AUTH_SIGNING_KEYS) problems.push("AUTH_SIGNING_KEYS: required in production");
+    if (!config.EVENT_SECRET_KEYS) problems.push("EVENT_SECRET_KEYS: required in production (they encrypt the keys push deliveries are signed with)");
+    if (!config.SMTP_URL && !config.MAIL_DISABLED) {
+      problems.push("SMTP_URL: required in production, or set MAIL_DISABLED=true to send no mail");
+    }
     if (shopperSources.length === 0) problems.push(`${SHOPPER_KEY_SOURCES.join(" or ")}: one is required in production`);
     problems.push(...productionDatabaseProblems(config, explicit));
   }

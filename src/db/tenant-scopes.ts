@@ -54,6 +54,9 @@ export const TENANT_SCOPES: TenantScopes = {
       applications: "Application[]",
       magentoApiUsers: "MagentoApiUser[]",
       events: "Event[]",
+      eventSubscriptions: "EventSubscription[]",
+      eventDeliveries: "EventDelivery[]",
+      eventDeliveryAttempts: "EventDeliveryAttempt[]",
     },
   },
   Website: {
@@ -147,8 +150,31 @@ export const TENANT_SCOPES: TenantScopes = {
   },
   IdempotencyKey: { column: "tenantId", relations: { tenant: "Tenant" } },
   NotificationOutbox: { column: "tenantId", relations: { tenant: "Tenant" } },
-  Event: { column: "tenantId", relations: { tenant: "Tenant" } },
-  Application: { column: "tenantId", relations: { tenant: "Tenant", refreshTokens: "RefreshToken[]" } },
+  Event: { column: "tenantId", relations: { tenant: "Tenant", deliveries: "EventDelivery[]" } },
+  EventSubscription: {
+    column: "tenantId",
+    relations: { tenant: "Tenant", application: "Application", deliveries: "EventDelivery[]" },
+    references: { applicationId: ["Application", "id"] },
+  },
+  EventDelivery: {
+    column: "tenantId",
+    relations: {
+      tenant: "Tenant",
+      subscription: "EventSubscription",
+      event: "Event",
+      deliveryAttempts: "EventDeliveryAttempt[]",
+    },
+    references: { subscriptionRef: ["EventSubscription", "id"], eventRef: ["Event", "id"] },
+  },
+  EventDeliveryAttempt: {
+    column: "tenantId",
+    relations: { tenant: "Tenant", delivery: "EventDelivery" },
+    references: { deliveryRef: ["EventDelivery", "id"] },
+  },
+  Application: {
+    column: "tenantId",
+    relations: { tenant: "Tenant", refreshTokens: "RefreshToken[]", eventSubscriptions: "EventSubscription[]" },
+  },
   RefreshToken: {
     parent: "application",
     relations: { application: "Application" },

@@ -9,9 +9,17 @@ export interface EventContext {
   readonly correlationId: string | null;
   /** The Kibo site of the request's `x-vol-site`, once authentication has checked that it is the tenant's. */
   siteId: number | null;
+  /**
+   * Set when a change queued push deliveries, so that once the request is answered (its transaction committed) this
+   * process's delivery loop is woken instead of finding them at its next poll.
+   */
+  deliveriesQueued?: boolean;
 }
 
-const NO_REQUEST: EventContext = Object.freeze({ correlationId: null, siteId: null });
+// Outside a request nothing reads the flag: a fresh object each time, so a write to it is dropped, never shared.
+function noRequest(): EventContext {
+  return { correlationId: null, siteId: null };
+}
 
 const storage = new AsyncLocalStorage<EventContext>();
 
@@ -22,5 +30,5 @@ export function runInEventContext<T>(context: EventContext, work: () => T): T {
 
 /** The context events written now belong to; outside a request, one naming neither correlation nor site. */
 export function currentEventContext(): EventContext {
-  return storage.getStore() ?? NO_REQUEST;
+  return storage.getStore() ?? noRequest();
 }

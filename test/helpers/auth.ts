@@ -6,6 +6,7 @@ import { signShopperToken } from "../../src/auth/tokens.js";
 export const TEST_KEYS = {
   AUTH_SIGNING_KEYS: `test-1:${"k".repeat(40)}`,
   SHOPPER_TOKEN_SECRET: "s".repeat(40),
+  EVENT_SECRET_KEYS: `test-1:${Buffer.alloc(32, 7).toString("base64")}`,
 } as const;
 
 /** An `Authorization` header for an application of `tenantId` (all behaviors unless narrowed). */
