@@ -8,6 +8,7 @@ import { listenerOptions } from "./http/listener-options.js";
 import { requestValidation } from "./http/validators.js";
 import { loggerOptions } from "./logger.js";
 import databasePlugin from "./plugins/database.js";
+import deliveryWorker from "./plugins/delivery-worker.js";
 import authPlugin from "./plugins/auth.js";
 import docsPlugin from "./plugins/docs.js";
 import errorHandler from "./plugins/error-handler.js";
@@ -82,6 +83,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       intervalMs: config.IDEMPOTENCY_PURGE_INTERVAL_MINUTES * 60_000,
     });
   }
+  if (config.EVENT_DELIVERY_CONCURRENCY > 0) await app.register(deliveryWorker, { config });
   await app.register(errorHandler);
   // After the error handler, which /metrics answers its 401 with; before every route, since only later ones are measured.
   await app.register(metricsPlugin, { config });
@@ -96,7 +98,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(loyaltyRoutes);
   await app.register(storeCreditRoutes);
   await app.register(creditmemoRoutes);
-  await app.register(eventRoutes);
+  await app.register(eventRoutes, { config });
   await app.register(soapRoutes, { config });
   return app;
 }

@@ -75,7 +75,7 @@ export const ConfigSchema = Type.Object({
    * Deliveries this process POSTs at once (push subscriptions, and mail); 0: this process delivers nothing and
    * leaves the work to other replicas. Every replica shares the same queue in the database.
    */
-  EVENT_DELIVERY_CONCURRENCY: Type.Integer({ minimum: 0, maximum: 64, default: 4 }),
+  EVENT_DELIVERY_CONCURRENCY: Type.Integer({ minimum: 0, maximum: 256, default: 16 }),
   /** How often an idle process looks for due deliveries (a change made by this process wakes it at once). */
   EVENT_DELIVERY_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),
   /** A delivery is delivered when the endpoint answers 2xx within this time; anything else is retried. */

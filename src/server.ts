@@ -1,6 +1,7 @@
 import closeWithGrace from "close-with-grace";
 import { buildApp } from "./app.js";
 import { withDevelopmentKeys } from "./auth/keys.js";
+import { signingKeySealer } from "./auth/secret-box.js";
 import type { FastifyInstance } from "fastify";
 import { type Config, ConfigError, StartupError, loadConfig, portInUse } from "./config.js";
 import { DataDirLockedError } from "./db/data-dir-lock.js";
@@ -47,7 +48,8 @@ async function listen(server: FastifyInstance, variable: "PORT" | "METRICS_PORT"
  */
 function demoSeeder(config: Config): DatabaseSeeder | undefined {
   if (!config.EMBEDDED_SEED_DEMO) return undefined;
-  return async (prisma) => (await import("./demo/seed.js")).seedDemoData(prisma);
+  // Sealed with the server's own EVENT_SECRET_KEYS, so the demo applications can subscribe before any token request.
+  return async (prisma) => (await import("./demo/seed.js")).seedDemoData(prisma, { sealer: signingKeySealer(config) });
 }
 
 main().catch((error: unknown) => {

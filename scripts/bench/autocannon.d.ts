@@ -6,6 +6,19 @@ declare module "autocannon" {
     duration?: number;
     workers?: number;
     headers?: Record<string, string>;
+    method?: "GET" | "POST" | "PUT" | "DELETE";
+    body?: string;
+    /** Stop after this many requests instead of after `duration`. */
+    amount?: number;
+    requests?: RequestSpec[];
+  }
+  interface RequestSpec {
+    method?: "GET" | "POST" | "PUT" | "DELETE";
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** Rewrites each request before it is sent (a different path per request, say). */
+    setupRequest?: (request: RequestSpec) => RequestSpec;
   }
   interface Histogram {
     average: number;

@@ -11,7 +11,6 @@
  * per query. The database is dropped at the end unless --keep; --reuse skips loading when a kept database already
  * holds the same number of credits.
  */
-import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import autocannon from "autocannon";
@@ -22,7 +21,7 @@ import { loadConfig } from "../../src/config.js";
 import { type Database, pgPoolStats } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { PrismaClient } from "../../src/generated/prisma/client.js";
-import { positiveFlag, printTable, timed, withDatabase } from "./shared.js";
+import { positiveFlag, printTable, productionKeys, timed, withDatabase } from "./shared.js";
 
 const { values: flags } = parseArgs({
   options: {
@@ -179,14 +178,12 @@ async function loadData(): Promise<void> {
 }
 
 async function benchmark(): Promise<void> {
-  const secret = randomBytes(24).toString("hex");
   const config = loadConfig({
     NODE_ENV: "production",
     LOG_LEVEL: "silent",
     DATABASE_URL: URL_,
     DATABASE_POOL_SIZE: String(POOL),
-    AUTH_SIGNING_KEYS: `bench:${secret}`,
-    SHOPPER_TOKEN_SECRET: secret,
+    ...productionKeys(),
     RATE_LIMIT_PER_MINUTE: "0",
   });
   await explainPrismaQueries(config);

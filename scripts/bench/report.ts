@@ -25,7 +25,7 @@ import type { Database } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
 import { balancesBatchQuery } from "../../src/routes/loyalty/sql.js";
-import { benchDatabaseUrl, withDatabase } from "./shared.js";
+import { benchDatabaseUrl, productionKeys, withDatabase } from "./shared.js";
 
 const { values: flags } = parseArgs({
   options: {
@@ -147,13 +147,11 @@ interface Run {
 }
 
 async function benchmark(key: string): Promise<void> {
-  const secret = generateSecret();
   const config = loadConfig({
     NODE_ENV: "production",
     LOG_LEVEL: "silent",
     DATABASE_URL: URL_,
-    AUTH_SIGNING_KEYS: `bench:${secret}`,
-    SHOPPER_TOKEN_SECRET: secret,
+    ...productionKeys(),
     RATE_LIMIT_PER_MINUTE: "0",
   });
   const app = await buildApp(config, { logger: false });

@@ -1,4 +1,24 @@
+import { type ChildProcess, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+
 /** What the benchmarks share: where their throwaway database lives, and reading their numeric flags. */
+
+/**
+ * The keys production requires, fresh for one run, and no mail: a benchmark's server is configured as production
+ * is, with nothing left over from this shell.
+ */
+export function productionKeys(): Record<string, string> {
+  const secret = randomBytes(24).toString("hex");
+  return {
+    AUTH_SIGNING_KEYS: `bench:${secret}`,
+    SHOPPER_TOKEN_SECRET: secret,
+    EVENT_SECRET_KEYS: `bench:${randomBytes(32).toString("base64")}`,
+    MAIL_DISABLED: "true",
+  };
+}
 
 /**
  * The benchmark's database: BENCH_DATABASE_URL as given, else `name` on the server of DATABASE_URL, else on the
@@ -39,4 +59,57 @@ export function printTable(header: string[], rows: string[][]): void {
   console.log(line(header));
   console.log(line(widths.map((width) => "-".repeat(width))));
   for (const row of rows) console.log(line(row));
+}
+
+export async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  // SIGTERM lets close-with-grace close the app and node write the CPU profile; SIGKILL if that hangs.
+  server.kill("SIGTERM");
+  const timer = setTimeout(() => server.kill("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitUntilReady(base: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode} before it was ready`);
+    const response = await fetch(`${base}/ready`).catch(() => undefined);
+    if (response?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${base}/ready did not answer 200 within 60 s`);
+}
+
+/** utime + stime of the process, in clock ticks: every thread's CPU (event loop, GC, libuv pool). */
+export function cpuTicks(server: ChildProcess): number {
+  const stat = readFileSync(`/proc/${server.pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may itself contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of stat(5), i.e. 12 and 13 after the state (field 3).
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+export function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(", ");
+}
+
+/** The kernel's clock ticks per second, the unit of cpuTicks. */
+export function clockTicksPerSecond(): number {
+  return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
 }

@@ -18,9 +18,6 @@
  * The database is dropped at the end unless --keep.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -31,7 +28,20 @@ import { openDatabase } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { seedDemoData } from "../../src/demo/seed.js";
 import { DEMO_APPLICATION, MAGENTO_API_USER, MAGENTO_BALANCE_CUSTOMER_ID } from "../../src/examples/index.js";
-import { benchDatabaseUrl, positiveFlag, printTable, timed, withDatabase } from "./shared.js";
+import {
+  benchDatabaseUrl,
+  clockTicksPerSecond,
+  cpuTicks,
+  freePort,
+  loadAverage,
+  positiveFlag,
+  printTable,
+  productionKeys,
+  stopServer,
+  timed,
+  waitUntilReady,
+  withDatabase,
+} from "./shared.js";
 
 // The shared declaration covers GET benchmarks; SOAP needs a POST body, and every answer is compared to the checked one.
 type LoadOptions = Parameters<typeof autocannon>[0] & { method?: "GET" | "POST"; body?: string; expectBody?: string };
@@ -134,7 +144,7 @@ async function benchmark(): Promise<boolean> {
     }
 
     const rounds: Record<Case["name"], Round[]> = { REST: [], SOAP: [] };
-    const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+    const ticksPerSecond = clockTicksPerSecond();
     for (let pair = 0; pair < ROUNDS; pair += 1) {
       // ABBA order: a drift in the machine's load over the run weighs on both faces alike.
       const order: Case["name"][] = pair % 2 === 0 ? ["REST", "SOAP"] : ["SOAP", "REST"];
@@ -166,7 +176,6 @@ async function benchmark(): Promise<boolean> {
 }
 
 function startServer(port: number): ChildProcess {
-  const secret = randomBytes(24).toString("hex");
   // Built from nothing but PATH: this shell's DATABASE_URL or NODE_OPTIONS never reach the server.
   const env: NodeJS.ProcessEnv = {
     PATH: process.env["PATH"],
@@ -177,8 +186,7 @@ function startServer(port: number): ChildProcess {
     LOG_LEVEL: "warn",
     DATABASE_URL: URL_,
     DATABASE_POOL_SIZE: String(POOL),
-    AUTH_SIGNING_KEYS: `bench:${secret}`,
-    SHOPPER_TOKEN_SECRET: secret,
+    ...productionKeys(),
     RATE_LIMIT_PER_MINUTE: "0",
     // No timer-driven purge landing in one face's round.
     IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0",
@@ -195,47 +203,6 @@ function startServer(port: number): ChildProcess {
 
 function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-}
-
-async function stopServer(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-  // SIGTERM lets close-with-grace close the app and node write the CPU profile; SIGKILL if that hangs.
-  server.kill("SIGTERM");
-  const timer = setTimeout(() => server.kill("SIGKILL"), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilReady(base: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode} before it was ready`);
-    const response = await fetch(`${base}/ready`).catch(() => undefined);
-    if (response?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${base}/ready did not answer 200 within 60 s`);
-}
-
-/** utime + stime of the process, in clock ticks: every thread's CPU (event loop, GC, libuv pool). */
-function cpuTicks(server: ChildProcess): number {
-  const stat = readFileSync(`/proc/${server.pid}/stat`, "utf8");
-  // Fields after the command name, which is in parentheses and may itself contain spaces.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // utime and stime are fields 14 and 15 of stat(5), i.e. 12 and 13 after the state (field 3).
-  return Number(fields[11]) + Number(fields[12]);
 }
 
 // What PHP's SoapClient sends for Tally's V2 WSDL (captured with __getLastRequest and its headers), byte for byte.
@@ -368,13 +335,6 @@ function report(rounds: Record<Case["name"], Round[]>): boolean {
       `${Math.max(...pairs).toFixed(2)}×); target ≤ ${RATIO_TARGET}×: ${passed ? "met" : "MISSED"}.`,
   );
   return passed;
-}
-
-function loadAverage(): string {
-  return os
-    .loadavg()
-    .map((value) => value.toFixed(2))
-    .join(", ");
 }
 
 await main();

@@ -9,6 +9,7 @@ export const BEHAVIORS = [
   "BalanceRead",
   "LoyaltyReportRead",
   "EventRead",
+  "EventSubscriptionManage",
 ] as const;
 
 export type Behavior = (typeof BEHAVIORS)[number];

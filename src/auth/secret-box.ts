@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import type { Config } from "../config.js";
 
 /**
  * Encrypts the few secrets Tally must be able to read back (the keys push deliveries are signed with) under keys
@@ -9,6 +10,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 export interface SecretBox {
   seal(plaintext: string): string;
   open(sealed: string): string;
+  /** Whether `sealed` is under the key that seals now: after a rotation, values under older keys are sealed again. */
+  isCurrent(sealed: string): boolean;
 }
 
 /** Thrown when a sealed value names a key that is not configured, or does not decrypt under it. */
@@ -27,6 +30,7 @@ export function secretBox(keys: string): SecretBox {
   const sealer = parsed[0];
   if (!sealer) throw new SecretBoxError("no key configured");
   return {
+    isCurrent: (sealed) => sealed.startsWith(`v1.${sealer.kid}.`),
     seal(plaintext) {
       const iv = randomBytes(12);
       const cipher = createCipheriv("aes-256-gcm", sealer.key, iv);
@@ -62,4 +66,13 @@ export function secretBox(keys: string): SecretBox {
  */
 export function pushSigningKey(sharedSecret: string): string {
   return createHash("sha256").update(sharedSecret + sharedSecret, "utf8").digest("base64");
+}
+
+/**
+ * What seals the push-signing keys stored with applications (EVENT_SECRET_KEYS). Production requires the keys and
+ * the server and commands generate them elsewhere, so only a configuration built by hand (the OpenAPI script) has
+ * none; an application then gets its key at its first token request under a configured Tally.
+ */
+export function signingKeySealer(config: Pick<Config, "EVENT_SECRET_KEYS">): SecretBox | undefined {
+  return config.EVENT_SECRET_KEYS ? secretBox(config.EVENT_SECRET_KEYS) : undefined;
 }

@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { BEHAVIORS, type Behavior } from "../auth/caller.js";
+import { withDevelopmentKeys } from "../auth/keys.js";
 import { ConfigError, loadConfig } from "../config.js";
+import { signingKeySealer } from "../auth/secret-box.js";
 import { registerApplication } from "../routes/platform/service.js";
 import { openCliDatabase } from "./database.js";
 
@@ -23,7 +25,9 @@ async function main(): Promise<void> {
   const unknown = requested.filter((b) => !(BEHAVIORS as readonly string[]).includes(b));
   if (unknown.length > 0) throw new UsageError(`Unknown behavior(s): ${unknown.join(", ")}\n${USAGE}`);
 
-  const database = await openCliDatabase(loadConfig(process.env), "app:create");
+  // The server's keys (outside production its per-installation file): the push-signing key is sealed with them.
+  const config = withDevelopmentKeys(loadConfig(process.env));
+  const database = await openCliDatabase(config, "app:create");
   let registered: { clientId: string; clientSecret: string; tenantName: string };
   try {
     const tenant = await database.prisma.tenant.findUnique({ where: { id: tenantId } });
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
       tenantId,
       name: values.name ?? `Application for ${tenant.name}`,
       behaviors: requested as Behavior[],
+      sealer: signingKeySealer(config),
     });
     registered = { ...credentials, tenantName: tenant.name };
   } finally {
@@ -46,7 +51,7 @@ async function main(): Promise<void> {
     console.log(`Registered an application for tenant ${tenantId} (${tenantName}) with ${requested.join(", ")}.`);
     console.log(`client id:     ${clientId}`);
     console.log(`shared secret: ${clientSecret}`);
-    console.log("The secret is shown only now; Tally keeps only its hash.");
+    console.log("The secret is shown only now; Tally keeps only its hash, and encrypted the key derived from it that signs push deliveries.");
   }
 }
 

@@ -1,10 +1,13 @@
+import { withDevelopmentKeys } from "../auth/keys.js";
+import { signingKeySealer } from "../auth/secret-box.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { openCliDatabase } from "./database.js";
 import { seedDemoData } from "../demo/seed.js";
 
 /** `npm run db:seed`: loads the demo data set into an empty, migrated database. Never run against production. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  // The development keys a server on this installation uses, so the demo applications' signing keys open there.
+  const config = withDevelopmentKeys(loadConfig(process.env));
   const database = await openCliDatabase(config, "db:seed");
   try {
     const tenants = await database.prisma.tenant.count();
@@ -13,7 +16,7 @@ async function main(): Promise<void> {
       return;
     }
     const started = Date.now();
-    const counts = await seedDemoData(database.prisma);
+    const counts = await seedDemoData(database.prisma, { sealer: signingKeySealer(config) });
     process.stdout.write(`Demo data loaded in ${Date.now() - started} ms: ${JSON.stringify(counts)}\n`);
   } finally {
     await database.close();

@@ -1,5 +1,8 @@
-import type { Logger } from "pino";
+import type { BaseLogger } from "pino";
 import { onDeliveryQueued } from "./signal.js";
+
+/** What the delivery code logs with: Fastify's logger and a plain pino logger both are one. */
+export type DeliveryLogger = Pick<BaseLogger, "debug" | "info" | "warn" | "error">;
 
 /** One unit of claimed work: it records its own outcome (success, retry, failure) and must not throw. */
 export type DeliveryTask = () => Promise<void>;
@@ -19,7 +22,7 @@ export interface DeliveryLoopOptions {
   concurrency: number;
   /** How long an idle loop sleeps before looking again. */
   pollMs: number;
-  log: Logger;
+  log: DeliveryLogger;
 }
 
 export interface DeliveryLoop {
@@ -35,6 +38,7 @@ export interface DeliveryLoop {
  */
 export function startDeliveryLoop({ jobs, concurrency, pollMs, log }: DeliveryLoopOptions): DeliveryLoop {
   const inFlight = new Set<Promise<void>>();
+  const refillAt = Math.max(1, Math.ceil(concurrency / 4));
   let timer: NodeJS.Timeout | undefined;
   let looking: Promise<void> | undefined;
   let again = false;
@@ -48,6 +52,9 @@ export function startDeliveryLoop({ jobs, concurrency, pollMs, log }: DeliveryLo
 
   async function look(): Promise<void> {
     let claimedAny = false;
+    // A claim is a query: while work is in flight, wait until a quarter of the slots are free and claim them
+    // together, rather than one query per finished delivery.
+    if (inFlight.size > 0 && concurrency - inFlight.size < refillAt) return;
     for (const job of jobs) {
       const free = concurrency - inFlight.size;
       if (free <= 0 || stopped) break;

@@ -11,6 +11,7 @@ import {
   MAGENTO_BALANCE_CUSTOMER_ID,
 } from "../examples/index.js";
 import { createApiUser } from "../auth/magento-api.js";
+import type { SecretBox } from "../auth/secret-box.js";
 import { createLoyaltyApiUser } from "./factories.js";
 import { generateCreditmemos, storeCreditKey } from "./generate-creditmemos.js";
 import { creditRows, type DraftCredit, generateCredits } from "./generate-credits.js";
@@ -171,11 +172,19 @@ export function countRows(data: DemoData): Record<string, number> {
   return Object.fromEntries(Object.entries(data).map(([table, rows]) => [table, (rows as unknown[]).length]));
 }
 
+export interface SeedOptions extends DemoOptions {
+  /**
+   * The server's EVENT_SECRET_KEYS sealer, so the demo applications can be subscribed to push deliveries at once;
+   * without it each gets its signing key at its first token request.
+   */
+  sealer?: SecretBox | undefined;
+}
+
 /**
  * Loads the demo data set into an empty database in one transaction (all or nothing, so a failed first start
  * seeds again next time) and returns the row counts. Dates are relative to the start of the current UTC day.
  */
-export async function seedDemoData(prisma: PrismaClient, options: DemoOptions = {}): Promise<Record<string, number>> {
+export async function seedDemoData(prisma: PrismaClient, options: SeedOptions = {}): Promise<Record<string, number>> {
   const data = generateDemoData(options);
   const applications = await prisma.$transaction(
     async (tx) => {
@@ -184,7 +193,7 @@ export async function seedDemoData(prisma: PrismaClient, options: DemoOptions = 
       await advanceSequences(tx);
       await seedLoyaltyApiUser(tx);
       await createApiUser(tx, MAGENTO_API_USER);
-      return seedDemoApplications(tx);
+      return seedDemoApplications(tx, options.sealer);
     },
     // Bulk inserts of a few hundred thousand rows; PGlite on a slow machine needs minutes, not Prisma's 5 s.
     { maxWait: 60_000, timeout: 600_000 },

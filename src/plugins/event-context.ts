@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { deliveryQueued } from "../delivery/signal.js";
 import { type EventContext, runInEventContext } from "../events/context.js";
 
 /**
@@ -23,6 +24,12 @@ export default fp(
       const context = contexts.get(request) ?? { correlationId: request.id, siteId: null };
       context.siteId = siteIdOf(request);
       runInEventContext(context, done);
+    });
+
+    // The response is sent after the request's transaction committed: the deliveries it queued can be claimed now.
+    app.addHook("onResponse", (request, _reply, done) => {
+      if (contexts.get(request)?.deliveriesQueued) deliveryQueued();
+      done();
     });
   },
   { name: "event-context" },

@@ -15,6 +15,13 @@ const TAGS = [
   { name: "Credit memos", description: "Refunds on orders (Magento's order_creditmemo.*); refunds to store credit move money into the ledger." },
   { name: "Loyalty", description: "The loyalty API's customers_balances report, per campaign or across a coalition." },
   { name: "Events", description: "Kibo's event pull API: every change, written in the same transaction as the change itself." },
+  {
+    name: "Push subscriptions",
+    description:
+      "Kibo's EventSubscriptionApi, and Tally's own routes to create, change and delete subscriptions: each event of the " +
+      "subscribed topics is POSTed to the endpoint, signed with the application's shared secret as Kibo signs, at least " +
+      "once and in order per entity; receivers deduplicate by eventId.",
+  },
   { name: "Operations", description: "Liveness and readiness probes." },
 ];
 

@@ -9,7 +9,8 @@ import { checkResponsesAgainstOpenApi } from "./openapi-conformance.js";
 
 /**
  * Configuration for tests: defaults plus whatever a test overrides; never the developer's environment. No background
- * idempotency purge unless a test asks for one: it would run queries of its own in the middle of other tests.
+ * idempotency purge or delivery loop unless a test asks for one: they would run queries of their own in the middle
+ * of other tests.
  */
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
@@ -17,10 +18,14 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: "silent",
     EMBEDDED_DATA_DIR: "memory://",
     IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0",
+    // Likewise no delivery loop: a test of deliveries starts one itself (EVENT_DELIVERY_CONCURRENCY) or drives the job.
+    EVENT_DELIVERY_CONCURRENCY: "0",
     ...TEST_KEYS,
     ...env,
     // Production requires a database; buildTestApp hands the app its own, so this one is never connected.
     ...(env["NODE_ENV"] === "production" && !env["DATABASE_URL"] ? { DATABASE_URL: "postgresql://unused@127.0.0.1/unused" } : {}),
+    // And a mail server: a test that sends mail names its own.
+    ...(env["NODE_ENV"] === "production" && !env["SMTP_URL"] && !env["MAIL_DISABLED"] ? { MAIL_DISABLED: "true" } : {}),
   });
 }
 

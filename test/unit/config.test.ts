@@ -18,6 +18,8 @@ test("values are converted from their string form", () => {
 const productionKeys = {
   AUTH_SIGNING_KEYS: `k1:${"a".repeat(32)}`,
   SHOPPER_TOKEN_SECRET: "b".repeat(32),
+  EVENT_SECRET_KEYS: `e1:${Buffer.alloc(32, 1).toString("base64")}`,
+  MAIL_DISABLED: "true",
   DATABASE_URL: "postgresql://tally@db:5432/tally",
 };
 

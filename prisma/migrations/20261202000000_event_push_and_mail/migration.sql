@@ -83,3 +83,7 @@ ALTER TABLE "notification_outbox" ADD COLUMN "lease_expires_at" TIMESTAMPTZ(3);
 ALTER TABLE "notification_outbox" ADD COLUMN "last_error" VARCHAR(1000);
 ALTER TABLE "notification_outbox" ADD COLUMN "message_id" VARCHAR(300);
 CREATE INDEX "notification_outbox_due_idx" ON "notification_outbox"("next_attempt_at", "id") WHERE "status" = 'Pending';
+
+-- Rows queued before Tally sent mail may be months old: a shopper would get a stale message out of the blue.
+UPDATE "notification_outbox" SET "status" = 'Failed', "processed_at" = CURRENT_TIMESTAMP,
+    "last_error" = 'queued before Tally sent mail; not sent';

@@ -4,15 +4,18 @@ import { Errors } from "../../errors.js";
 import type { Credit } from "../../generated/prisma/client.js";
 import { openCredit, unusedCode } from "../../ledger/open.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
+import { creditMailPayload, MailTopics } from "../../mail/payloads.js";
+import { queueMail } from "../../mail/queue.js";
 import { isActiveCurrency } from "../../money/index.js";
 import { minorUnitAmount, readAmountParameter, reportableAmount } from "../../money/parameters.js";
 import type { NewCreditInput } from "./schemas.js";
 import { creditTypeId } from "./serialize.js";
-import { checkCustomType, invalid, readDate, requireCustomer } from "./shared.js";
+import { checkCustomType, invalid, mailCustomer, readDate, requireCustomer } from "./shared.js";
 
 /**
  * Creates a credit inside the caller's transaction, opened by the ledger (see openCredit) with the initial balance;
- * an opening ledger row is noted in `written`.
+ * an opening ledger row is noted in `written`. A credit created for a customer queues the credit-created email to
+ * them in the same transaction.
  */
 export async function addCredit(
   tx: TenantTx,
@@ -42,8 +45,9 @@ export async function addCredit(
   if (customerId !== null) await requireCustomer(tx, customerId);
   const code = input.code === undefined || input.code === null ? await unusedCode(tx, creditType) : await freeCode(tx, input.code);
 
+  let credit: Credit;
   try {
-    return await openCredit(
+    credit = await openCredit(
       tx,
       {
         creditType,
@@ -64,6 +68,15 @@ export async function addCredit(
     if (isUniqueViolation(error)) throw duplicateCode(code);
     throw error;
   }
+  if (customerId !== null) {
+    await queueMail(tx, {
+      topic: MailTopics.creditCreated,
+      entityId: credit.code,
+      payload: creditMailPayload(credit, await mailCustomer(tx, customerId), actorName(caller)),
+      now,
+    });
+  }
+  return credit;
 }
 
 /**

@@ -98,7 +98,9 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "(16 random characters after a type prefix). Codes are unique in the tenant, case-insensitively, including " +
           "deleted credits' codes: a taken code is a 409 ITEM_ALREADY_EXISTS. `currencyCode` defaults to the base " +
           "currency of the site selected with `x-vol-site`. A positive initialBalance is recorded as the opening " +
-          "Credit transaction. Send an `Idempotency-Key` header to make retries safe.",
+          "Credit transaction. A credit created for a customer queues the credit-created email to them (code, " +
+          "amount, currency, expiry), sent after the change commits. Send an `Idempotency-Key` header to make " +
+          "retries safe.",
         tags: TAGS,
         headers: IdempotencyHeaders,
         querystring: UserIdQuery,
@@ -207,9 +209,11 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: "resendCreditCreatedEmail",
         summary: "Resend the credit-created email",
         description:
-          "Queues the credit-created email for the credit's customer: Tally writes a `credit.resend-email` message " +
-          "(code, customerId, email when known) to its notification outbox for the mailer to send. No email is sent " +
-          "by this service itself. Answers 200 with an empty body, as Kibo does.",
+          "Queues the credit-created email again for the credit's customer, with the credit's balance and expiry as " +
+          "they are now: a `credit.resend-email` message in Tally's notification outbox, which its mailer sends " +
+          "after the request commits. A credit without a customer, or a customer without an email address, is " +
+          "accepted all the same; the message is then recorded as Failed with the reason. Answers 200 with an " +
+          "empty body, as Kibo does.",
         tags: TAGS,
         params: CodeParams,
         querystring: UserIdQuery,

@@ -3,6 +3,7 @@ import type { TenantTx } from "../../db/transactions.js";
 import { Errors } from "../../errors.js";
 import type { Credit } from "../../generated/prisma/client.js";
 import { type LockedCredit, lockCredit } from "../../ledger/lock.js";
+import type { MailCustomer } from "../../mail/payloads.js";
 import { toDate } from "../../query/filter/coerce.js";
 
 /** Locks a live credit the caller may see; 404 for a deleted or another shopper's credit. */
@@ -40,6 +41,12 @@ export function checkCustomType(creditType: string, customCreditType: string | n
 export async function requireCustomer(tx: TenantTx, customerId: number): Promise<void> {
   const customer = await tx.customer.findFirst({ where: { customerId }, select: { id: true } });
   if (!customer) throw invalid("customerId", `customerId ${customerId} is not a customer of this tenant.`);
+}
+
+/** Whom a credit's email goes to: its customer's address and name, or null for a credit without a customer. */
+export async function mailCustomer(tx: TenantTx, customerId: number | null): Promise<MailCustomer | null> {
+  if (customerId === null) return null;
+  return tx.customer.findFirst({ where: { customerId }, select: { email: true, firstName: true, lastName: true } });
 }
 
 export function invalid(parameter: string, message: string) {

@@ -5,12 +5,14 @@ import type { Credit, Prisma } from "../../generated/prisma/client.js";
 import { recordCreditChange, recordCreditDeletion } from "../../ledger/events.js";
 import { lockCredit } from "../../ledger/lock.js";
 import { creditName } from "../../ledger/names.js";
+import { creditMailPayload, MailTopics } from "../../mail/payloads.js";
+import { queueMail } from "../../mail/queue.js";
 import { formatAmount, toDecimal } from "../../money/index.js";
 import { readAmountParameter } from "../../money/parameters.js";
 import { getCredit } from "./reads.js";
 import type { CreditUpdateInput } from "./schemas.js";
 import { creditTypeId } from "./serialize.js";
-import { checkCustomType, creditNotFound, isExpired, lockLiveCredit, readDate, requireCustomer } from "./shared.js";
+import { checkCustomType, creditNotFound, isExpired, lockLiveCredit, mailCustomer, readDate, requireCustomer } from "./shared.js";
 
 /**
  * Applies the mutable properties of a Kibo CustomerCredit (expirationDate, customerId, customCreditType, and
@@ -166,32 +168,18 @@ export async function associateCreditToShopper(tx: TenantTx, caller: ShopperCall
   return associated;
 }
 
-/** Topic of the outbox message a mailer consumes to resend the credit-created email. */
-export const RESEND_EMAIL_TOPIC = "credit.resend-email";
-
-/** Queues the credit-created email for resending: an outbox row for the mailer; Tally itself sends nothing. */
+/**
+ * Queues the credit-created email again for the credit's customer, with the credit as it stands now (balance, expiry).
+ * A credit without a customer, or a customer without an email address, is still queued: the mailer records why it
+ * cannot be sent (Failed, last_error), where an operator sees it.
+ */
 export async function resendCreditCreatedEmail(tx: TenantTx, caller: Caller, code: string, now: Date): Promise<void> {
   const credit = await getCredit(tx, caller, code);
-  const customer =
-    credit.customerId === null
-      ? null
-      : await tx.customer.findFirst({ where: { customerId: credit.customerId }, select: { email: true } });
-  await tx.notificationOutbox.create({
-    data: {
-      tenantId: caller.tenantId,
-      topic: RESEND_EMAIL_TOPIC,
-      entityId: credit.code,
-      payload: {
-        code: credit.code,
-        creditType: credit.creditType,
-        currencyCode: credit.currencyCode,
-        currentBalance: toDecimal(credit.currentBalance).toFixed(),
-        customerId: credit.customerId,
-        email: customer?.email ?? null,
-        requestedBy: actorName(caller),
-      },
-      createdAt: now,
-    },
+  await queueMail(tx, {
+    topic: MailTopics.creditResent,
+    entityId: credit.code,
+    payload: creditMailPayload(credit, await mailCustomer(tx, credit.customerId), actorName(caller)),
+    now,
   });
 }
 

@@ -7,12 +7,12 @@ import { EVENT_FIELDS } from "./fields.js";
 type Scalar = "string" | "integer" | "boolean";
 type ScalarValue<T extends Scalar> = T extends "string" ? string : T extends "boolean" ? boolean : number;
 
-function nullable<T extends Scalar>(type: T, options: Record<string, unknown> = {}) {
+export function nullable<T extends Scalar>(type: T, options: Record<string, unknown> = {}) {
   return Type.Unsafe<ScalarValue<T> | null>({ type: [type, "null"], ...options });
 }
 
 // PostgreSQL text cannot hold NUL, so a NUL in a request is refused up front instead of failing in the database.
-const NO_NUL = "^[^\\u0000]*$";
+export const NO_NUL = "^[^\\u0000]*$";
 const DATE = "ISO-8601 in UTC, e.g. 2026-12-01T09:30:00.000Z";
 
 // What a debit of 12.50 through the REST API (with `x-vol-site: 41316`) writes for the demo credit of the other
@@ -21,7 +21,7 @@ const DATE = "ISO-8601 in UTC, e.g. 2026-12-01T09:30:00.000Z";
 const DEMO_EVENT_ID = "5b0e3c1a-7d4f-4e8b-9a2c-6f1d8e3b4a70";
 const DEMO_CREATED = "2026-12-01T09:30:00.000Z";
 
-const eventExample = {
+export const eventExample = {
   id: DEMO_EVENT_ID,
   topic: "credit.updated",
   entityId: "SC-RRMXXTEMAMVDXQET",
@@ -50,7 +50,7 @@ const eventExample = {
   auditInfo: { createBy: null, createDate: DEMO_CREATED, updateBy: null, updateDate: DEMO_CREATED },
 };
 
-const ExtendedProperty = Type.Object(
+export const ExtendedProperty = Type.Object(
   {
     key: Type.String({ description: "What the value is, e.g. `currentBalance`." }),
     value: Type.Unknown({

@@ -35,7 +35,7 @@ export function serializeEvent(event: EventView): EventJson {
 }
 
 /** The column is JSON; only `{key, value}` entries with a string key are Kibo extended properties. */
-function readExtendedProperties(json: Prisma.JsonValue): EventExtendedPropertyJson[] {
+export function readExtendedProperties(json: Prisma.JsonValue): EventExtendedPropertyJson[] {
   if (!Array.isArray(json)) return [];
   return json.flatMap((entry) =>
     entry !== null && typeof entry === "object" && !Array.isArray(entry) && typeof entry["key"] === "string"

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import Type from "typebox";
+import { signingKeySealer } from "../../auth/secret-box.js";
 import type { Config } from "../../config.js";
 import { Errors } from "../../errors.js";
 import { ErrorResponses } from "../../http/schemas.js";
@@ -8,11 +9,12 @@ import { getTenant, issueAuthTicket } from "./service.js";
 import { requireCaller } from "../../http/caller.js";
 
 export interface PlatformRoutesOptions {
-  config: Pick<Config, "REFRESH_TOKEN_TTL_SECONDS" | "TOKEN_RATE_LIMIT_PER_MINUTE">;
+  config: Pick<Config, "REFRESH_TOKEN_TTL_SECONDS" | "TOKEN_RATE_LIMIT_PER_MINUTE" | "EVENT_SECRET_KEYS">;
 }
 
 /** Kibo's platform endpoints that its SDK calls before any other: the OAuth ticket and the tenant lookup. */
 const platformRoutes: FastifyPluginAsyncTypebox<PlatformRoutesOptions> = async (app, { config }) => {
+  const sealer = signingKeySealer(config);
   app.addSchema(AuthTicket);
   app.addSchema(Tenant);
 
@@ -34,7 +36,9 @@ const platformRoutes: FastifyPluginAsyncTypebox<PlatformRoutesOptions> = async (
         summary: "Get or refresh an application access token",
         description:
           "Exchanges an application's client id and shared secret for a bearer token (JWT) carrying its tenant and behaviors. " +
-          "Send the same body plus `refresh_token` to refresh; each refresh token works once.",
+          "Send the same body plus `refresh_token` to refresh; each refresh token works once. An application " +
+          "registered before push subscriptions existed gets the key its deliveries are signed with at its first token " +
+          "request (derived from the secret and stored encrypted; the secret itself is never kept).",
         tags: ["Authentication"],
         security: [],
         body: AuthTicketRequest,
@@ -42,7 +46,7 @@ const platformRoutes: FastifyPluginAsyncTypebox<PlatformRoutesOptions> = async (
       },
     },
     async (request) =>
-      issueAuthTicket(app.db.prisma, app.accessTokens, request.body, config.REFRESH_TOKEN_TTL_SECONDS),
+      issueAuthTicket(app.db.prisma, app.accessTokens, request.body, config.REFRESH_TOKEN_TTL_SECONDS, sealer),
   );
 
   app.get(

@@ -29,7 +29,7 @@ export const AuthTicket = Type.Object(
         expires_in: 3600,
         refresh_token: "4q9dT1vYx0cPj3mS8wLrGkB2nZ7aHfE5uQ6iKoVy",
         refresh_token_expires_in: 2592000,
-        scope: "CreditRead CreditCreate CreditUpdate CreditDelete CreditMemoRead CreditMemoWrite BalanceRead LoyaltyReportRead EventRead",
+        scope: "CreditRead CreditCreate CreditUpdate CreditDelete CreditMemoRead CreditMemoWrite BalanceRead LoyaltyReportRead EventRead EventSubscriptionManage",
       },
     ],
   },

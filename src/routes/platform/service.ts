@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { AccessTokens } from "../../auth/tokens.js";
 import { BEHAVIORS, type Behavior } from "../../auth/caller.js";
+import { pushSigningKey, type SecretBox } from "../../auth/secret-box.js";
 import { hashSecret, verifyAgainstDecoy, verifySecret } from "../../auth/secrets.js";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type { TenantDb } from "../../db/tenant-scope.js";
@@ -16,16 +17,25 @@ const INVALID_CREDENTIALS = "The client id, shared secret or refresh token is no
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 
+/** What a push delivery to this application is signed with, sealed, from the shared secret it was just given. */
+function sealedSigningKey(sealer: SecretBox, clientSecret: string): string {
+  return sealer.seal(pushSigningKey(clientSecret));
+}
+
 /**
  * Exchanges application credentials (and optionally a refresh token) for an access token. Applications are
  * looked up across tenants by client id — the only unscoped query in Tally, because the tenant is what the
  * credentials establish. Every failure reads the same, so the answer never says which part was wrong.
+ *
+ * The verified secret is also the one moment Tally knows it: an application registered before push deliveries were
+ * signed (its signing key still null) gets its sealed key here, once.
  */
 export async function issueAuthTicket(
   prisma: PrismaClient,
   tokens: AccessTokens,
   request: AuthTicketRequest,
   refreshTtlSeconds: number,
+  sealer: SecretBox | undefined,
 ) {
   const application = await prisma.application.findUnique({ where: { clientId: request.client_id } });
   const secretMatches = application
@@ -50,6 +60,15 @@ export async function issueAuthTicket(
         expiresAt: new Date(Date.now() + refreshTtlSeconds * 1000),
       },
     });
+    // Written when missing, and sealed again under the newest key after EVENT_SECRET_KEYS was rotated, so the old key
+    // can be removed once every application has asked for a token. The old value in the where too: of two
+    // concurrent requests, one writes and the other changes nothing.
+    if (sealer && (application.signingKey === null || !sealer.isCurrent(application.signingKey))) {
+      await tx.application.updateMany({
+        where: { id: application.id, signingKey: application.signingKey },
+        data: { signingKey: sealedSigningKey(sealer, request.client_secret) },
+      });
+    }
   });
 
   const behaviors = application.behaviors.filter((b): b is Behavior => (BEHAVIORS as readonly string[]).includes(b));
@@ -93,9 +112,17 @@ export interface NewApplication {
   clientId?: string;
   /** Only for demo data and tests: production secrets are always generated. */
   clientSecret?: string;
+  /**
+   * Seals the key push deliveries to the application are signed with (see signingKeySealer). Without it the key is
+   * captured at the application's first token request.
+   */
+  sealer?: SecretBox | undefined;
 }
 
-/** Registers an application; returns its client id and the secret, which is stored only as a hash. */
+/**
+ * Registers an application; returns its client id and the secret, which is stored only as a hash, beside the sealed
+ * key its push deliveries are signed with (derived from the secret, and no use for obtaining a token).
+ */
 export async function registerApplication(prisma: PrismaClient | Prisma.TransactionClient, application: NewApplication) {
   const clientSecret = application.clientSecret ?? randomBytes(32).toString("base64url");
   const clientId = application.clientId ?? `tally.${application.tenantId}.${randomBytes(6).toString("hex")}`;
@@ -106,6 +133,7 @@ export async function registerApplication(prisma: PrismaClient | Prisma.Transact
       name: application.name,
       secretHash: await hashSecret(clientSecret),
       behaviors: [...application.behaviors],
+      signingKey: application.sealer ? sealedSigningKey(application.sealer, clientSecret) : null,
     },
   });
   return { clientId, clientSecret };

@@ -32,7 +32,6 @@ type LockedOrder = Prisma.OrderGetPayload<{ include: typeof ORDER_INCLUDE }>;
 /** What the create reads back of the new memo: its ids and what creditmemo.created publishes. */
 const CREATED_MEMO_SELECT = {
   creditmemo_id: true,
-  order_ref: true,
   increment_id: true,
   state: true,
   store_id: true,
@@ -129,7 +128,7 @@ export async function createCreditmemo(
     }, written);
   }
   if (notify) {
-    await queueCreditmemoEmail(tx, { increment_id: incrementId, order_ref: memo.order_ref }, input.includeComment ? comment : null, now);
+    await queueCreditmemoEmail(tx, incrementId, "created", input.includeComment ? comment : null, now);
   }
   return getCreditmemo(tx, incrementId);
 }

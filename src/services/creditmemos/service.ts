@@ -5,6 +5,8 @@ import { creditmemoUpdatedEvent } from "../../events/payloads.js";
 import { recordEvent } from "../../events/record.js";
 import { revertStoreCreditRefunds, type RefundReversal } from "../../ledger/refund.js";
 import type { LedgerWrite } from "../../ledger/writes.js";
+import { creditmemoMailPayload, MailTopics } from "../../mail/payloads.js";
+import { queueMail } from "../../mail/queue.js";
 import { formatAmount } from "../../money/index.js";
 import { CREDITMEMO_STATE, MemoFaults, type CreditmemoRecord } from "../../magento/index.js";
 import { lockOrder } from "./order-lock.js";
@@ -12,26 +14,32 @@ import { moveOrderRefunds } from "./order-refunds.js";
 import { getCreditmemo, MEMO_INCLUDE } from "./reads.js";
 import type { NewCommentInput } from "./inputs.js";
 
-/** Topic of the outbox message a mailer consumes to email the customer about a credit memo. */
-const CREDITMEMO_EMAIL_TOPIC = "creditmemo.email";
-
-/** What the mailer needs to tell the customer about a memo; Tally itself sends nothing. */
+/**
+ * Queues the customer's email about a memo (notifyCustomer): what it refunds, what of it went to store credit and in
+ * which currency, and the comment when the caller included it. Read from the memo as the transaction has it now, so
+ * a memo just created carries its totals. An order without a customer email is still queued; the mailer records why
+ * it cannot be sent.
+ */
 export async function queueCreditmemoEmail(
   tx: TenantTx,
-  memo: { increment_id: string; order_ref: number },
+  incrementId: string,
+  reason: "created" | "comment",
   comment: string | null,
   now: Date,
 ): Promise<void> {
-  const order = await tx.order.findFirstOrThrow({ where: { id: memo.order_ref }, select: { incrementId: true, customerEmail: true } });
-  await tx.notificationOutbox.create({
-    data: {
-      tenantId: tenantIdOf(tx),
-      topic: CREDITMEMO_EMAIL_TOPIC,
-      entityId: memo.increment_id,
-      payload: { creditmemoIncrementId: memo.increment_id, orderIncrementId: order.incrementId, email: order.customerEmail, comment },
-      createdAt: now,
+  const memo = await tx.creditmemo.findFirstOrThrow({
+    where: { increment_id: incrementId },
+    select: {
+      increment_id: true,
+      state: true,
+      order_currency_code: true,
+      grand_total: true,
+      base_currency_code: true,
+      bs_customer_bal_total_refunded: true,
+      order: { select: { incrementId: true, customerEmail: true, customer: { select: { firstName: true, lastName: true } } } },
     },
   });
+  await queueMail(tx, { topic: MailTopics.creditmemo, entityId: incrementId, payload: creditmemoMailPayload(memo, reason, comment), now });
 }
 
 /**
@@ -47,7 +55,7 @@ export async function addCreditmemoComment(
   input: NewCommentInput,
   now: Date,
 ): Promise<CreditmemoRecord> {
-  const memo = await tx.creditmemo.findFirst({ where: { increment_id: incrementId }, select: { creditmemo_id: true, order_ref: true } });
+  const memo = await tx.creditmemo.findFirst({ where: { increment_id: incrementId }, select: { creditmemo_id: true } });
   if (!memo) throw MemoFaults.notFound(incrementId);
   if (input.comment.trim() === "") throw MemoFaults.invalidData("comment must not be blank.", "comment");
   const notify = input.notifyCustomer ?? false;
@@ -64,7 +72,7 @@ export async function addCreditmemoComment(
     ),
   );
   if (notify) {
-    await queueCreditmemoEmail(tx, { increment_id: incrementId, order_ref: memo.order_ref }, input.includeComment ? input.comment : null, now);
+    await queueCreditmemoEmail(tx, incrementId, "comment", input.includeComment ? input.comment : null, now);
   }
   return getCreditmemo(tx, incrementId);
 }

@@ -174,7 +174,7 @@ describe("order_creditmemo.addComment", () => {
     ]);
     const outbox = await harness.database.prisma.notificationOutbox.findMany({ where: { tenantId: s.tenantId } });
     expect(outbox.map((message) => message.payload)).toEqual([
-      { creditmemoIncrementId: memo.increment_id, orderIncrementId: "100000744", email: s.customer.email, comment: null },
+      expect.objectContaining({ creditmemoIncrementId: memo.increment_id, orderIncrementId: "100000744", email: s.customer.email, comment: null, reason: "comment" }),
     ]);
   });
 

@@ -137,7 +137,20 @@ describe("order_creditmemo.create: the arithmetic", () => {
       expect.objectContaining({
         topic: "creditmemo.email",
         entityId: "100000684",
-        payload: { creditmemoIncrementId: "100000684", orderIncrementId: "100000744", email: s.customer.email, comment: "Sorry about that" },
+        payload: {
+          creditmemoIncrementId: "100000684",
+          orderIncrementId: "100000744",
+          email: s.customer.email,
+          firstName: s.customer.firstName,
+          lastName: s.customer.lastName,
+          comment: "Sorry about that",
+          reason: "created",
+          state: 2,
+          orderCurrencyCode: "USD",
+          grandTotal: "90",
+          baseCurrencyCode: "USD",
+          refundedToStoreCredit: "0",
+        },
       }),
     ]);
   });

@@ -1,0 +1,152 @@
+import type { SecretBox } from "../../auth/secret-box.js";
+import type { Config } from "../../config.js";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
+import type { DeliveryJob, DeliveryLogger, DeliveryTask } from "../../delivery/loop.js";
+import { retryDelayMs } from "../../delivery/retry.js";
+import type { ExtendedProperty } from "../properties.js";
+import { type EndpointPolicy, endpointPolicy } from "./endpoint-policy.js";
+import { pushMessage } from "./message.js";
+import { type SendOutcome, sendDelivery } from "./send.js";
+
+export interface PushJobOptions {
+  /** Unscoped: the queue is every tenant's; each row carries its tenant, and what is written for it copies that. */
+  prisma: PrismaClient;
+  secrets: SecretBox;
+  config: Pick<
+    Config,
+    | "EVENT_DELIVERY_TIMEOUT_MS"
+    | "EVENT_DELIVERY_MAX_ATTEMPTS"
+    | "EVENT_RETRY_BASE_MS"
+    | "EVENT_DELIVERY_LEASE_MS"
+    | "EVENT_ALLOW_HTTP"
+    | "EVENT_ALLOWED_HOSTS"
+  >;
+  log: DeliveryLogger;
+}
+
+interface ClaimedRow {
+  id: bigint;
+  attempts: number;
+  endpoint: string;
+  signing_key: string | null;
+  event_id: string;
+  tenant_id: number;
+  site_id: number | null;
+  topic: string;
+  entity_id: string;
+  correlation_id: string | null;
+  is_test: boolean;
+  extended_properties: ExtendedProperty[];
+  created_at: Date;
+}
+
+const LOST_MESSAGE = "the process delivering it stopped before the endpoint answered; it is delivered again";
+
+/**
+ * Push deliveries as a job of the delivery loop. A claim takes due deliveries under a lease (EVENT_DELIVERY_LEASE_MS)
+ * in one statement, skipping rows another replica is claiming; a delivery whose lease ran out (its process died) is
+ * due again, and its lost attempt is recorded as `WorkerLost`. A delivery waits while an earlier event of the same
+ * entity is still pending for the same subscription, so each subscription receives an entity's events in order. A
+ * subscription made inactive, or an application revoked, holds its deliveries until it is active again.
+ */
+export function pushJob({ prisma, secrets, config, log }: PushJobOptions): DeliveryJob {
+  const policy: EndpointPolicy = endpointPolicy(config);
+  const lease = Prisma.sql`(${config.EVENT_DELIVERY_LEASE_MS}::int * interval '1 millisecond')`;
+
+  async function claim(limit: number): Promise<DeliveryTask[]> {
+    const rows = await prisma.$queryRaw<ClaimedRow[]>(Prisma.sql`
+      WITH due AS (
+        SELECT d.id, d.lease_expires_at, d.last_attempt_at, d.tenant_id
+        FROM event_deliveries d
+        JOIN event_subscriptions s ON s.id = d.subscription_ref AND s.is_active
+        JOIN applications a ON a.id = s.application_id AND a.revoked_at IS NULL
+        WHERE d.status = 'Pending' AND d.next_attempt_at <= now()
+          AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+          AND NOT EXISTS (
+            SELECT 1 FROM event_deliveries earlier
+            WHERE earlier.subscription_ref = d.subscription_ref AND earlier.entity_id = d.entity_id
+              AND earlier.status = 'Pending' AND earlier.event_ref < d.event_ref)
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT ${limit}
+        FOR UPDATE OF d SKIP LOCKED
+      ), lost AS (
+        INSERT INTO event_delivery_attempts (tenant_id, delivery_ref, execution_date, delivery_status, error_type, message)
+        SELECT due.tenant_id, due.id, coalesce(due.last_attempt_at, now()), 'Failed', 'WorkerLost', ${LOST_MESSAGE}
+        FROM due WHERE due.lease_expires_at IS NOT NULL
+      ), claimed AS (
+        UPDATE event_deliveries d
+        SET lease_expires_at = now() + ${lease}, attempts = d.attempts + 1, last_attempt_at = now(), updated_at = now()
+        FROM due WHERE d.id = due.id
+        RETURNING d.id, d.attempts, d.subscription_ref, d.event_ref
+      )
+      SELECT claimed.id, claimed.attempts, s.endpoint, a.signing_key, e.event_id, e.tenant_id, e.site_id, e.topic,
+             e.entity_id, e.correlation_id, e.is_test, e.extended_properties, e.created_at
+      FROM claimed
+      JOIN event_subscriptions s ON s.id = claimed.subscription_ref
+      JOIN applications a ON a.id = s.application_id
+      JOIN events e ON e.id = claimed.event_ref
+      ORDER BY claimed.id`);
+    return rows.map((row) => () => deliver(row));
+  }
+
+  async function deliver(row: ClaimedRow): Promise<void> {
+    const outcome = await attempt(row);
+    await record(row, outcome);
+    const context = { processRef: row.id.toString(), eventId: row.event_id, topic: row.topic, attempt: row.attempts };
+    if (outcome.ok) log.debug({ ...context, httpStatus: outcome.httpStatus, durationMs: outcome.durationMs }, "event delivered");
+    else log.warn({ ...context, errorType: outcome.errorType, httpStatus: outcome.httpStatus }, "event delivery failed");
+  }
+
+  async function attempt(row: ClaimedRow): Promise<SendOutcome> {
+    let signingKey: string;
+    try {
+      if (row.signing_key === null) throw new Error("the application has no signing key");
+      signingKey = secrets.open(row.signing_key);
+    } catch (error) {
+      // The delivery can still succeed later: an operator may put the missing key back in EVENT_SECRET_KEYS.
+      return { ok: false, httpStatus: null, errorType: "Refused", message: `cannot sign: ${(error as Error).message}`, durationMs: 0 };
+    }
+    const { headers, body } = pushMessage(
+      {
+        eventId: row.event_id,
+        tenantId: row.tenant_id,
+        siteId: row.site_id,
+        topic: row.topic,
+        entityId: row.entity_id,
+        correlationId: row.correlation_id,
+        isTest: row.is_test,
+        extendedProperties: row.extended_properties,
+        createdAt: row.created_at,
+      },
+      signingKey,
+      new Date(),
+    );
+    return sendDelivery({ endpoint: row.endpoint, headers, body, timeoutMs: config.EVENT_DELIVERY_TIMEOUT_MS, policy });
+  }
+
+  /**
+   * Records the attempt and the delivery's new state in one statement. The state changes only while this claim still
+   * holds the row (same attempt count, still Pending): if the lease ran out and another process took the delivery
+   * over, that process owns its state now, and this attempt is only added to the history.
+   */
+  async function record(row: ClaimedRow, outcome: SendOutcome): Promise<void> {
+    const lastAttempt = row.attempts >= config.EVENT_DELIVERY_MAX_ATTEMPTS;
+    const status = outcome.ok ? "Succeeded" : lastAttempt ? "Failed" : "Pending";
+    const delayMs = outcome.ok || lastAttempt ? 0 : retryDelayMs(row.attempts, config.EVENT_RETRY_BASE_MS);
+    await prisma.$executeRaw(Prisma.sql`
+      WITH attempt AS (
+        INSERT INTO event_delivery_attempts
+          (tenant_id, delivery_ref, execution_date, delivery_status, http_status, error_type, message, duration_ms)
+        VALUES (${row.tenant_id}, ${row.id}, now() - (${outcome.durationMs}::int * interval '1 millisecond'),
+                ${outcome.ok ? "Succeeded" : "Failed"}, ${outcome.httpStatus}::int,
+                ${outcome.ok ? null : outcome.errorType}::varchar, ${outcome.ok ? null : outcome.message}::varchar,
+                ${outcome.durationMs}::int)
+      )
+      UPDATE event_deliveries
+      SET status = ${status}, lease_expires_at = NULL, updated_at = now(),
+          next_attempt_at = now() + (${delayMs}::int * interval '1 millisecond')
+      WHERE id = ${row.id} AND attempts = ${row.attempts} AND status = 'Pending'`);
+  }
+
+  return { name: "push", claim };
+}
