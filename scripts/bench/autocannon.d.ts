@@ -8,6 +8,8 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     method?: "GET" | "POST" | "PUT" | "DELETE";
     body?: string;
+    /** Requests per second over all connections, instead of as fast as the server answers. */
+    overallRate?: number;
     /** Stop after this many requests instead of after `duration`. */
     amount?: number;
     requests?: RequestSpec[];

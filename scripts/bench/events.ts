@@ -2,7 +2,8 @@
  * `npm run bench:events`: what one push subscription costs the transactions route, and how fast and how late its
  * events arrive, measured in one run.
  *
- *   npm run bench:events -- [--transactions 10000] [--connections 16] [--rounds 2] [--cards 200] [--pool 10] [--keep]
+ *   npm run bench:events -- [--transactions 10000] [--connections 16] [--rounds 2] [--cards 200] [--pool 10]
+ *                           [--cpu-prof DIR] [--keep]
  *
  * Creates a throwaway PostgreSQL database (BENCH_DATABASE_URL, else `tally_bench_events` on DATABASE_URL's server,
  * else on the local PostgreSQL), with one tenant, `--cards` gift cards and an application. It builds Tally and starts
@@ -11,10 +12,13 @@
  * spread over the cards. Rounds alternate (no subscription, subscribed, subscribed, none, …): with the subscription,
  * every debit's credit.updated is delivered, and the round ends when the receiver has them all. Prints transactions
  * per second and server CPU per transaction for both, the events per second delivered and the lag from the change
- * to its arrival (p50, p99). Exits 1 when the subscription costs more than 10 % of the transactions per second.
+ * to its arrival (p50, p99) — at full load, and in a last round at half the unsubscribed rate, the steady state a
+ * subscriber sees. Exits 1 when the subscription costs more than 10 % of the transactions per second.
+ * --cpu-prof DIR writes the server's V8 CPU profile there when it stops.
  */
-import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -27,17 +31,20 @@ import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { createCredit, createTenant } from "../../src/demo/factories.js";
 import {
   benchDatabaseUrl,
+  buildTally,
   clockTicksPerSecond,
   cpuTicks,
   freePort,
   loadAverage,
   positiveFlag,
   printTable,
+  processTicks,
   productionKeys,
+  startProductionServer,
   stopServer,
   timed,
   waitUntilReady,
-  withDatabase,
+  withThrowawayDatabase,
 } from "./shared.js";
 
 const { values: flags } = parseArgs({
@@ -47,6 +54,7 @@ const { values: flags } = parseArgs({
     rounds: { type: "string", default: "2" },
     cards: { type: "string", default: "200" },
     pool: { type: "string", default: "10" },
+    "cpu-prof": { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -57,7 +65,6 @@ const ROUNDS = positiveFlag(flags, "rounds");
 const CARDS = positiveFlag(flags, "cards");
 const POOL = positiveFlag(flags, "pool");
 const COST_TARGET = 0.1;
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const URL_ = benchDatabaseUrl("tally_bench_events");
 const KEYS = productionKeys();
 const CLIENT_SECRET = generateSecret();
@@ -74,6 +81,9 @@ interface RoundResult {
   subscribed: boolean;
   tps: number;
   cpuMsPerTransaction: number;
+  /** The other processes on this machine, per transaction: what they take from the same two cores. */
+  postgresCpuMs: number;
+  receiverCpuMs: number;
   eventsPerSecond?: number;
   lagP50?: number;
   lagP99?: number;
@@ -91,19 +101,11 @@ interface ReceiverStats {
 
 async function main(): Promise<void> {
   console.log(`Load average ${loadAverage()}; ${os.cpus().length} CPUs; Node.js ${process.version}.`);
-  const name = new URL(URL_).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: withDatabase(URL_, "postgres") });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
+  await withThrowawayDatabase(URL_, flags.keep, async (name) => {
     const fixture = await timed(`migrated ${name}, ${CARDS} cards`, loadData);
-    await timed("npm run build", async () => void execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" }));
+    await buildTally();
     if (!(await benchmark(fixture))) process.exitCode = 1;
-  } finally {
-    if (!flags.keep) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 async function loadData(): Promise<Fixture> {
@@ -151,21 +153,31 @@ async function benchmark(fixture: Fixture): Promise<boolean> {
     // Warm-up: the JIT and the pool, outside the measured rounds.
     await drive(base, token, fixture, Math.min(2_000, TRANSACTIONS));
 
+    const subscribe = async () => {
+      await database.query(
+        `INSERT INTO event_subscriptions (subscription_id, tenant_id, application_id, endpoint, topics, is_active)
+         VALUES ($1, $2, $3, $4, $5, true)`,
+        [randomUUID(), fixture.tenantId, fixture.applicationId, receiver.url, ["credit.updated"]],
+      );
+      receiver.child.send({ type: "reset" });
+    };
+    // Deliveries go with the subscription; the receiver has checked every signature by now.
+    const unsubscribe = async () => {
+      const { invalid } = await receiverStats(receiver);
+      if (invalid > 0) throw new Error(`the receiver rejected ${invalid} deliveries as wrongly signed`);
+      await database.query(`DELETE FROM event_subscriptions WHERE tenant_id = $1`, [fixture.tenantId]);
+    };
+
     const results: RoundResult[] = [];
     const ticksPerSecond = clockTicksPerSecond();
     for (let pair = 0; pair < ROUNDS; pair += 1) {
       for (const subscribed of pair % 2 === 0 ? [false, true] : [true, false]) {
-        if (subscribed) {
-          await database.query(
-            `INSERT INTO event_subscriptions (subscription_id, tenant_id, application_id, endpoint, topics, is_active)
-             VALUES ($1, $2, $3, $4, $5, true)`,
-            [randomUUID(), fixture.tenantId, fixture.applicationId, receiver.url, ["credit.updated"]],
-          );
-          receiver.child.send({ type: "reset" });
-        }
+        if (subscribed) await subscribe();
         const before = cpuTicks(server);
+        const beforePostgres = postgresTicks();
+        const beforeReceiver = cpuTicks(receiver.child);
         const result = await drive(base, token, fixture, TRANSACTIONS);
-        const round: RoundResult = { subscribed, tps: TRANSACTIONS / result.duration, cpuMsPerTransaction: 0 };
+        const round: RoundResult = { subscribed, tps: TRANSACTIONS / result.duration, cpuMsPerTransaction: 0, postgresCpuMs: 0, receiverCpuMs: 0 };
         if (subscribed) {
           const stats = await waitForAll(receiver, TRANSACTIONS);
           const lags = [...stats.lagsMs].sort((a, b) => a - b);
@@ -173,21 +185,36 @@ async function benchmark(fixture: Fixture): Promise<boolean> {
           round.lagP50 = percentile(lags, 0.5);
           round.lagP99 = percentile(lags, 0.99);
           round.duplicates = stats.duplicates;
-          if (stats.invalid > 0) throw new Error(`the receiver rejected ${stats.invalid} deliveries as wrongly signed`);
-          await database.query(`DELETE FROM event_subscriptions WHERE tenant_id = $1`, [fixture.tenantId]);
+          await unsubscribe();
         }
         // CPU over the whole round: with a subscription, the deliveries made after the last debit are its cost too.
-        round.cpuMsPerTransaction = (((cpuTicks(server) - before) / ticksPerSecond) * 1000) / TRANSACTIONS;
+        const perTransaction = (ticks: number) => ((ticks / ticksPerSecond) * 1000) / TRANSACTIONS;
+        round.cpuMsPerTransaction = perTransaction(cpuTicks(server) - before);
+        round.postgresCpuMs = perTransaction(postgresTicks() - beforePostgres);
+        round.receiverCpuMs = perTransaction(cpuTicks(receiver.child) - beforeReceiver);
         results.push(round);
         console.log(
           `  ${subscribed ? "subscribed     " : "no subscription"}: ${round.tps.toFixed(0)} transactions/s, ` +
-            `server CPU ${round.cpuMsPerTransaction.toFixed(3)} ms/transaction` +
+            `server CPU ${round.cpuMsPerTransaction.toFixed(3)} ms/transaction (PostgreSQL ${round.postgresCpuMs.toFixed(3)}, ` +
+            `receiver ${round.receiverCpuMs.toFixed(3)})` +
             (subscribed ? `, ${round.eventsPerSecond!.toFixed(0)} events/s delivered, lag p50 ${round.lagP50} ms, p99 ${round.lagP99} ms` : "") +
             ` (load ${loadAverage()})`,
         );
       }
     }
-    return report(results);
+
+    // At full load the deliveries share the server with as many requests as it can take, so their lag grows with
+    // the round. At half that rate it shows what a subscriber sees in steady state.
+    const rate = Math.max(1, Math.floor(median(results.filter((r) => !r.subscribed).map((r) => r.tps)) / 2));
+    await subscribe();
+    const steadyCount = Math.min(TRANSACTIONS, rate * 20);
+    await drive(base, token, fixture, steadyCount, rate);
+    const steady = await waitForAll(receiver, steadyCount);
+    await unsubscribe();
+    const lags = [...steady.lagsMs].sort((a, b) => a - b);
+    const steadyLag = { rate, p50: percentile(lags, 0.5), p99: percentile(lags, 0.99) };
+    console.log(`  subscribed at ${rate} transactions/s (half the unsubscribed rate): lag p50 ${steadyLag.p50} ms, p99 ${steadyLag.p99} ms`);
+    return report(results, steadyLag);
   } finally {
     await database.end();
     await stopServer(server);
@@ -196,26 +223,15 @@ async function benchmark(fixture: Fixture): Promise<boolean> {
 }
 
 function startServer(port: number): ChildProcess {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env["PATH"],
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    LOG_LEVEL: "warn",
-    DATABASE_URL: URL_,
-    DATABASE_POOL_SIZE: String(POOL),
-    ...KEYS,
-    RATE_LIMIT_PER_MINUTE: "0",
-    IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0",
-    // The receiver is on this machine: production refuses loopback and http:// unless told otherwise.
-    EVENT_ALLOWED_HOSTS: "127.0.0.1",
-    EVENT_ALLOW_HTTP: "true",
-  };
-  const child = spawn(process.execPath, ["dist/server.js"], { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
-  child.on("exit", (code, signal) => {
-    if (code !== 0 && signal === null) console.error(`The server exited with ${code}.`);
+  return startProductionServer({
+    port,
+    databaseUrl: URL_,
+    poolSize: POOL,
+    cpuProfileDir: flags["cpu-prof"],
+    // The same keys as the fixture's application was sealed with; the receiver is on this machine, which production
+    // refuses (loopback, http://) unless told otherwise.
+    env: { ...KEYS, EVENT_ALLOWED_HOSTS: "127.0.0.1", EVENT_ALLOW_HTTP: "true" },
   });
-  return child;
 }
 
 async function startReceiver(): Promise<{ child: ChildProcess; url: string }> {
@@ -263,13 +279,14 @@ async function applicationToken(base: string, clientId: string): Promise<string>
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-/** `amount` debits of 0.01, round-robin over the cards, every one a 200. */
-async function drive(base: string, token: string, fixture: Fixture, amount: number) {
+/** `amount` debits of 0.01, round-robin over the cards, every one a 200; as fast as they go, or at `rate` a second. */
+async function drive(base: string, token: string, fixture: Fixture, amount: number, rate?: number) {
   let next = 0;
   const result = await autocannon({
     url: base,
     connections: CONNECTIONS,
     amount,
+    ...(rate === undefined ? {} : { overallRate: rate }),
     requests: [
       {
         method: "POST",
@@ -285,6 +302,19 @@ async function drive(base: string, token: string, fixture: Fixture, amount: numb
   return result;
 }
 
+/** CPU ticks of every PostgreSQL process on this machine (the benchmark's database server is local). */
+function postgresTicks(): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") ticks += processTicks(Number(pid));
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return ticks;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
@@ -295,7 +325,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function report(results: RoundResult[]): boolean {
+function report(results: RoundResult[], steadyLag: { rate: number; p50: number; p99: number }): boolean {
   const plain = results.filter((round) => !round.subscribed);
   const subscribed = results.filter((round) => round.subscribed);
   const tpsPlain = median(plain.map((round) => round.tps));
@@ -303,13 +333,25 @@ function report(results: RoundResult[]): boolean {
   const cost = 1 - tpsSubscribed / tpsPlain;
   console.log("\nMedians over the rounds:");
   printTable(
-    ["", "transactions/s", "server CPU ms/transaction", "events/s delivered", "lag p50 ms", "lag p99 ms", "duplicates"],
+    ["", "transactions/s", "CPU ms/transaction: Tally", "PostgreSQL", "receiver", "events/s delivered", "lag p50 ms", "lag p99 ms", "duplicates"],
     [
-      ["no subscription", tpsPlain.toFixed(0), median(plain.map((r) => r.cpuMsPerTransaction)).toFixed(3), "—", "—", "—", "—"],
+      [
+        "no subscription",
+        tpsPlain.toFixed(0),
+        median(plain.map((r) => r.cpuMsPerTransaction)).toFixed(3),
+        median(plain.map((r) => r.postgresCpuMs)).toFixed(3),
+        median(plain.map((r) => r.receiverCpuMs)).toFixed(3),
+        "—",
+        "—",
+        "—",
+        "—",
+      ],
       [
         "one subscription",
         tpsSubscribed.toFixed(0),
         median(subscribed.map((r) => r.cpuMsPerTransaction)).toFixed(3),
+        median(subscribed.map((r) => r.postgresCpuMs)).toFixed(3),
+        median(subscribed.map((r) => r.receiverCpuMs)).toFixed(3),
         median(subscribed.map((r) => r.eventsPerSecond!)).toFixed(0),
         median(subscribed.map((r) => r.lagP50!)).toFixed(0),
         median(subscribed.map((r) => r.lagP99!)).toFixed(0),
@@ -317,6 +359,7 @@ function report(results: RoundResult[]): boolean {
       ],
     ],
   );
+  console.log(`\nAt ${steadyLag.rate} transactions/s, the lag from a change to its delivery: p50 ${steadyLag.p50} ms, p99 ${steadyLag.p99} ms.`);
   const passed = cost <= COST_TARGET;
   console.log(
     `\nThe subscription costs ${(cost * 100).toFixed(1)} % of the transactions per second ` +

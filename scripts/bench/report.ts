@@ -25,7 +25,7 @@ import type { Database } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
 import { balancesBatchQuery } from "../../src/routes/loyalty/sql.js";
-import { benchDatabaseUrl, productionKeys, withDatabase } from "./shared.js";
+import { benchDatabaseUrl, productionKeys, withThrowawayDatabase } from "./shared.js";
 
 const { values: flags } = parseArgs({
   options: {
@@ -51,21 +51,13 @@ const SAMPLE_MS = 50;
 const URL_ = benchDatabaseUrl("tally_bench_report");
 
 async function main(): Promise<void> {
-  const name = new URL(URL_).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: withDatabase(URL_, "postgres") });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
+  await withThrowawayDatabase(URL_, flags.keep, async (name) => {
     const started = performance.now();
     const key = generateSecret();
     await loadData(key);
     console.log(`Loaded ${CUSTOMERS.toLocaleString()} customers into ${name} in ${seconds(performance.now() - started)} s.`);
     await benchmark(key);
-  } finally {
-    if (!flags.keep) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 /** Migrates the new database and fills it with one statement per table, no row-by-row inserts. */

@@ -1,8 +1,10 @@
-import { type ChildProcess, execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
+import path from "node:path";
+import pg from "pg";
 
 /** What the benchmarks share: where their throwaway database lives, and reading their numeric flags. */
 
@@ -95,7 +97,12 @@ export async function waitUntilReady(base: string, server: ChildProcess): Promis
 
 /** utime + stime of the process, in clock ticks: every thread's CPU (event loop, GC, libuv pool). */
 export function cpuTicks(server: ChildProcess): number {
-  const stat = readFileSync(`/proc/${server.pid}/stat`, "utf8");
+  return processTicks(server.pid!);
+}
+
+/** utime + stime of any process, in clock ticks. */
+export function processTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // Fields after the command name, which is in parentheses and may itself contain spaces.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // utime and stime are fields 14 and 15 of stat(5), i.e. 12 and 13 after the state (field 3).
@@ -112,4 +119,71 @@ export function loadAverage(): string {
 /** The kernel's clock ticks per second, the unit of cpuTicks. */
 export function clockTicksPerSecond(): number {
   return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+}
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Runs `work` against a database created empty for it at `url` (dropped first if a previous run left it), and drops
+ * it afterwards unless `keep`.
+ */
+export async function withThrowawayDatabase<T>(url: string, keep: boolean, work: (name: string) => Promise<T>): Promise<T> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: withDatabase(url, "postgres") });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+    return await work(name);
+  } finally {
+    if (!keep) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/** `npm run build`, so the server measured is the one production runs. */
+export function buildTally(): Promise<void> {
+  return timed("npm run build", async () => void execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" }));
+}
+
+export interface ServerOptions {
+  port: number;
+  databaseUrl: string;
+  poolSize: number;
+  /** Settings of this benchmark's own, on top of production's. */
+  env?: NodeJS.ProcessEnv;
+  /** Write the server's V8 CPU profile to this directory when it stops. */
+  cpuProfileDir?: string | undefined;
+  /** Run src/server.ts through tsx instead of the build. */
+  source?: boolean;
+}
+
+/**
+ * Starts Tally as production starts it, in a process of its own: `node dist/server.js`, NODE_ENV=production, fresh
+ * keys, warnings and errors logged, rate limits and the timer-driven purges off (they would land in one round).
+ */
+export function startProductionServer({ port, databaseUrl, poolSize, env = {}, cpuProfileDir, source = false }: ServerOptions): ChildProcess {
+  // Built from nothing but PATH: this shell's DATABASE_URL or NODE_OPTIONS never reach the server.
+  const serverEnv: NodeJS.ProcessEnv = {
+    PATH: process.env["PATH"],
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    // Per-request info lines would be measured as the route's own cost.
+    LOG_LEVEL: "warn",
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: String(poolSize),
+    ...productionKeys(),
+    RATE_LIMIT_PER_MINUTE: "0",
+    IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0",
+    ...env,
+  };
+  const profile = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`] : [];
+  const entry = source ? ["--import", "tsx", "src/server.ts"] : ["dist/server.js"];
+  // The server is node itself, not npm or a shell, so /proc/<pid> is the process that answers.
+  const child = spawn(process.execPath, [...profile, ...entry], { cwd: ROOT, env: serverEnv, stdio: ["ignore", "inherit", "inherit"] });
+  child.on("exit", (code, signal) => {
+    if (code !== 0 && signal === null) console.error(`The server exited with ${code}.`);
+  });
+  return child;
 }

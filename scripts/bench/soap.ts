@@ -17,30 +17,29 @@
  * is above RATIO_TARGET times REST's. --cpu-prof DIR writes the server's V8 CPU profile there when it stops.
  * The database is dropped at the end unless --keep.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Decimal } from "decimal.js";
-import pg from "pg";
 import { openDatabase } from "../../src/db/database.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { seedDemoData } from "../../src/demo/seed.js";
 import { DEMO_APPLICATION, MAGENTO_API_USER, MAGENTO_BALANCE_CUSTOMER_ID } from "../../src/examples/index.js";
 import {
   benchDatabaseUrl,
+  buildTally,
   clockTicksPerSecond,
   cpuTicks,
   freePort,
   loadAverage,
   positiveFlag,
   printTable,
-  productionKeys,
+  startProductionServer,
   stopServer,
   timed,
   waitUntilReady,
-  withDatabase,
+  withThrowawayDatabase,
 } from "./shared.js";
 
 // The shared declaration covers GET benchmarks; SOAP needs a POST body, and every answer is compared to the checked one.
@@ -75,25 +74,15 @@ const SETTLE_MS = 500;
 // Magento's storecredit.balance example: customer 4 in website 2 of tenant 26507, where the demo API user is.
 const CUSTOMER_ID = MAGENTO_BALANCE_CUSTOMER_ID;
 const WEBSITE_ID = 2;
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const URL_ = benchDatabaseUrl("tally_bench_soap");
 
 async function main(): Promise<void> {
   console.log(`Load average ${loadAverage()}; ${os.cpus().length} CPUs; Node.js ${process.version}.`);
-  const name = new URL(URL_).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: withDatabase(URL_, "postgres") });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
+  await withThrowawayDatabase(URL_, flags.keep, async (name) => {
     await timed(`migrated and seeded ${name} (demo data, scale ${SCALE})`, loadData);
-    if (!flags.source) await timed("npm run build", async () => void execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" }));
-    const passed = await benchmark();
-    if (!passed) process.exitCode = 1;
-  } finally {
-    if (!flags.keep) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+    if (!flags.source) await buildTally();
+    if (!(await benchmark())) process.exitCode = 1;
+  });
 }
 
 async function loadData(): Promise<void> {
@@ -176,29 +165,7 @@ async function benchmark(): Promise<boolean> {
 }
 
 function startServer(port: number): ChildProcess {
-  // Built from nothing but PATH: this shell's DATABASE_URL or NODE_OPTIONS never reach the server.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env["PATH"],
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    // Warnings and errors still show; per-request info lines would be measured as SOAP's and REST's cost.
-    LOG_LEVEL: "warn",
-    DATABASE_URL: URL_,
-    DATABASE_POOL_SIZE: String(POOL),
-    ...productionKeys(),
-    RATE_LIMIT_PER_MINUTE: "0",
-    // No timer-driven purge landing in one face's round.
-    IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0",
-  };
-  const profile = flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(flags["cpu-prof"])}`] : [];
-  const entry = flags.source ? ["--import", "tsx", "src/server.ts"] : ["dist/server.js"];
-  // The server is node itself, not npm or a shell, so /proc/<pid> is the process that answers.
-  const child = spawn(process.execPath, [...profile, ...entry], { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
-  child.on("exit", (code, signal) => {
-    if (code !== 0 && signal === null) console.error(`The server exited with ${code}.`);
-  });
-  return child;
+  return startProductionServer({ port, databaseUrl: URL_, poolSize: POOL, cpuProfileDir: flags["cpu-prof"], source: flags.source });
 }
 
 function settle(): Promise<void> {

@@ -1,6 +1,9 @@
 import type { BaseLogger } from "pino";
 import { onDeliveryQueued } from "./signal.js";
 
+/** How long a wake-up waits for more work to be queued before claiming. */
+const COALESCE_MS = 10;
+
 /** What the delivery code logs with: Fastify's logger and a plain pino logger both are one. */
 export type DeliveryLogger = Pick<BaseLogger, "debug" | "info" | "warn" | "error">;
 
@@ -73,7 +76,7 @@ export function startDeliveryLoop({ jobs, concurrency, pollMs, log }: DeliveryLo
           .finally(() => {
             inFlight.delete(running);
             // A slot is free: more work may be due.
-            if (!stopped) wake();
+            wakeSoon();
           });
         inFlight.add(running);
       }
@@ -96,7 +99,20 @@ export function startDeliveryLoop({ jobs, concurrency, pollMs, log }: DeliveryLo
     });
   }
 
-  const unsubscribe = onDeliveryQueued(wake);
+  /**
+   * Looks shortly, gathering what is queued meanwhile into one claim: under load every answered request queues a
+   * delivery, and a claim per request would cost a query per delivery.
+   */
+  let soon: NodeJS.Timeout | undefined;
+  function wakeSoon(): void {
+    if (stopped || soon) return;
+    soon = setTimeout(() => {
+      soon = undefined;
+      wake();
+    }, COALESCE_MS);
+  }
+
+  const unsubscribe = onDeliveryQueued(wakeSoon);
   wake();
 
   return {
@@ -105,6 +121,7 @@ export function startDeliveryLoop({ jobs, concurrency, pollMs, log }: DeliveryLo
       stopped = true;
       unsubscribe();
       clearTimeout(timer);
+      clearTimeout(soon);
       // A look under way may be claiming: what it claims is started, and waited for below.
       await looking;
       let deadline: NodeJS.Timeout | undefined;

@@ -1,9 +1,4 @@
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import {
   createApiUser,
   endSession,
@@ -14,13 +9,11 @@ import {
   resolveSession,
   UsernameTakenError,
 } from "../../src/auth/magento-api.js";
-import { type Database, openDatabase } from "../../src/db/database.js";
-import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { forTenant } from "../../src/db/tenant-scope.js";
 import { createTenant } from "../../src/demo/factories.js";
 import { seedDemoData } from "../../src/demo/seed.js";
 import { INFO_REQUEST_CREDITMEMO_INCREMENT_ID, MAGENTO_API_USER } from "../../src/examples/index.js";
-import { openTestDatabase, testServerUrl, withDatabaseName, workerDatabaseName } from "../helpers/database.js";
+import { useCliDatabase } from "../helpers/cli-database.js";
 import { useTestDatabase } from "../helpers/harness.js";
 
 const TTL = 3600;
@@ -260,64 +253,20 @@ describe("users and sessions", () => {
   }, 60_000);
 });
 
-const run = promisify(execFile);
-
 describe("npm run soap-user:create", () => {
-  let env: NodeJS.ProcessEnv;
-  let tenantId: number;
-  let root: string | undefined;
-  /** Runs `fn` on the database the command writes to; an embedded directory is open only meanwhile (one opener). */
-  let inDatabase: <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
-  let shared: Database | undefined;
-
-  // The command runs in a child process and opens the database as it would a deployment's: PostgreSQL by
-  // DATABASE_URL, or an embedded data directory of its own (the socket off).
-  beforeAll(async () => {
-    const server = testServerUrl();
-    const base: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development" };
-    delete base["DATABASE_URL"];
-    if (server) {
-      const database = await openTestDatabase();
-      shared = database;
-      env = { ...base, DATABASE_URL: withDatabaseName(server, workerDatabaseName()) };
-      inDatabase = (fn) => fn(database);
-    } else {
-      root = mkdtempSync(path.join(tmpdir(), "tally-soap-user-"));
-      const dataDir = path.join(root, "pglite");
-      env = { ...base, EMBEDDED_DATA_DIR: dataDir, EMBEDDED_SOCKET_PORT: "0", DEV_SECRETS_FILE: path.join(root, "dev-secrets.json") };
-      inDatabase = async (fn) => {
-        const database = await openDatabase({ dataDir, poolSize: 1, connectTimeoutMs: 5_000, role: "test" });
-        try {
-          return await fn(database);
-        } finally {
-          await database.close();
-        }
-      };
-      await inDatabase((database) => database.withSession((sql) => applyMigrations(sql, readMigrations())));
-    }
-    tenantId = await inDatabase(async (database) => (await createTenant(database.prisma)).id);
-  }, 60_000);
-  afterAll(async () => {
-    await shared?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
-
-  const command = (args: string[]) =>
-    run("node", ["--import", "tsx", "src/cli/soap-user-create.ts", ...args], { env }).then(
-      (result) => ({ code: 0, stdout: result.stdout, stderr: result.stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
-    );
+  const cli = useCliDatabase("tally-soap-user");
+  const command = (args: string[]) => cli.command("src/cli/soap-user-create.ts", args);
 
   test("creates the user and prints its key once, with a warning; the key logs in", async () => {
-    const args = ["--tenant", String(tenantId), "--username", "cli user", "--resources", "storecredit/balance, sales/order/creditmemo"];
+    const args = ["--tenant", String(cli.tenantId), "--username", "cli user", "--resources", "storecredit/balance, sales/order/creditmemo"];
     const result = await command(args);
     expect(result).toMatchObject({ code: 0, stderr: "" });
     const key = /^API key: +(\S+)$/m.exec(result.stdout)?.[1] ?? "";
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(result.stdout.split(key)).toHaveLength(2);
     expect(result.stdout).toContain("shown only now and cannot be shown again");
-    const session = await inDatabase((database) => login(database.prisma, "cli user", key, T0, TTL));
-    expect(session).toMatchObject({ tenantId, resources: ["storecredit/balance", "sales/order/creditmemo"] });
+    const session = await cli.inDatabase((database) => login(database.prisma, "cli user", key, T0, TTL));
+    expect(session).toMatchObject({ tenantId: cli.tenantId, resources: ["storecredit/balance", "sales/order/creditmemo"] });
 
     const again = await command(args);
     expect(again.code).toBe(1);
@@ -326,12 +275,12 @@ describe("npm run soap-user:create", () => {
   }, 60_000);
 
   test("an unknown resource exits 1 listing the valid ones, and creates nothing", async () => {
-    const result = await command(["--tenant", String(tenantId), "--username", "nope", "--resources", "storecredit/balance,catalog"]);
+    const result = await command(["--tenant", String(cli.tenantId), "--username", "nope", "--resources", "storecredit/balance,catalog"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Unknown resource(s): catalog");
     for (const resource of MAGENTO_API_RESOURCES) expect(result.stderr).toContain(resource);
     expect(result.stdout).toBe("");
-    expect(await inDatabase((database) => database.prisma.magentoApiUser.count({ where: { username: "nope" } }))).toBe(0);
+    expect(await cli.inDatabase((database) => database.prisma.magentoApiUser.count({ where: { username: "nope" } }))).toBe(0);
   }, 60_000);
 
   test("a tenant that does not exist exits 1", async () => {

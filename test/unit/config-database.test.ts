@@ -1,12 +1,7 @@
 import { loadConfig } from "../../src/config.js";
+import { PRODUCTION_ENV } from "../helpers/production-env.js";
 
-const production = {
-  NODE_ENV: "production",
-  AUTH_SIGNING_KEYS: `k1:${"a".repeat(32)}`,
-  SHOPPER_TOKEN_SECRET: "b".repeat(32),
-  EVENT_SECRET_KEYS: `e1:${Buffer.alloc(32, 1).toString("base64")}`,
-  MAIL_DISABLED: "true",
-};
+const production = PRODUCTION_ENV;
 
 test("production without DATABASE_URL is refused, naming DATABASE_URL and the explicit embedded choice", () => {
   expect(() => loadConfig(production)).toThrow(

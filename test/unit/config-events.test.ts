@@ -1,14 +1,8 @@
 import { type ConfigError, loadConfig } from "../../src/config.js";
+import { PRODUCTION_ENV } from "../helpers/production-env.js";
 
-const eventKeys = `e1:${Buffer.alloc(32, 1).toString("base64")}`;
-const production = {
-  NODE_ENV: "production",
-  AUTH_SIGNING_KEYS: `k1:${"a".repeat(32)}`,
-  SHOPPER_TOKEN_SECRET: "b".repeat(32),
-  DATABASE_URL: "postgresql://tally@db:5432/tally",
-  EVENT_SECRET_KEYS: eventKeys,
-  SMTP_URL: "smtps://tally:mail-password@smtp.example.com:465",
-};
+const { MAIL_DISABLED: _mailDisabled, ...keys } = PRODUCTION_ENV;
+const production = { ...keys, DATABASE_URL: "postgresql://tally@db:5432/tally", SMTP_URL: "smtps://tally:mail-password@smtp.example.com:465" };
 
 function problems(env: Record<string, string>): string[] {
   try {

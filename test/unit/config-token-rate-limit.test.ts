@@ -1,13 +1,7 @@
 import { loadConfig } from "../../src/config.js";
+import { PRODUCTION_ENV } from "../helpers/production-env.js";
 
-const production = {
-  NODE_ENV: "production",
-  AUTH_SIGNING_KEYS: `k1:${"a".repeat(32)}`,
-  SHOPPER_TOKEN_SECRET: "b".repeat(32),
-  EVENT_SECRET_KEYS: `e1:${Buffer.alloc(32, 1).toString("base64")}`,
-  MAIL_DISABLED: "true",
-  DATABASE_URL: "postgresql://tally@db:5432/tally",
-};
+const production = { ...PRODUCTION_ENV, DATABASE_URL: "postgresql://tally@db:5432/tally" };
 
 test("the token endpoint allows 10 requests a minute per client id in production", () => {
   expect(loadConfig(production).TOKEN_RATE_LIMIT_PER_MINUTE).toBe(10);

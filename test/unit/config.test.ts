@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from "../../src/config.js";
+import { PRODUCTION_ENV } from "../helpers/production-env.js";
 
 test("an empty environment gives the documented defaults: embedded database, port 3000, demo data outside production", () => {
   const config = loadConfig({});
@@ -15,17 +16,11 @@ test("values are converted from their string form", () => {
   expect(config.DATABASE_URL).toBe("postgresql://u@db:5432/tally");
 });
 
-const productionKeys = {
-  AUTH_SIGNING_KEYS: `k1:${"a".repeat(32)}`,
-  SHOPPER_TOKEN_SECRET: "b".repeat(32),
-  EVENT_SECRET_KEYS: `e1:${Buffer.alloc(32, 1).toString("base64")}`,
-  MAIL_DISABLED: "true",
-  DATABASE_URL: "postgresql://tally@db:5432/tally",
-};
+const productionKeys = { ...PRODUCTION_ENV, DATABASE_URL: "postgresql://tally@db:5432/tally" };
 
 test("production does not load demo data (and its demo credentials) unless asked to", () => {
-  expect(loadConfig({ NODE_ENV: "production", ...productionKeys }).EMBEDDED_SEED_DEMO).toBe(false);
-  expect(loadConfig({ NODE_ENV: "production", ...productionKeys, EMBEDDED_SEED_DEMO: "true" }).EMBEDDED_SEED_DEMO).toBe(true);
+  expect(loadConfig({ ...productionKeys }).EMBEDDED_SEED_DEMO).toBe(false);
+  expect(loadConfig({ ...productionKeys, EMBEDDED_SEED_DEMO: "true" }).EMBEDDED_SEED_DEMO).toBe(true);
 });
 
 test("production refuses to start without its token keys; development generates its own later", () => {

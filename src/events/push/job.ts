@@ -101,7 +101,7 @@ export function pushJob({ prisma, secrets, config, log }: PushJobOptions): Deliv
     let signingKey: string;
     try {
       if (row.signing_key === null) throw new Error("the application has no signing key");
-      signingKey = secrets.open(row.signing_key);
+      signingKey = openKey(row.signing_key);
     } catch (error) {
       // The delivery can still succeed later: an operator may put the missing key back in EVENT_SECRET_KEYS.
       return { ok: false, httpStatus: null, errorType: "Refused", message: `cannot sign: ${(error as Error).message}`, durationMs: 0 };
@@ -124,29 +124,103 @@ export function pushJob({ prisma, secrets, config, log }: PushJobOptions): Deliv
     return sendDelivery({ endpoint: row.endpoint, headers, body, timeoutMs: config.EVENT_DELIVERY_TIMEOUT_MS, policy });
   }
 
+  const recorder = batchRecorder(prisma);
+
+  // Opened keys by their sealed form: one AES-GCM decryption per application and key, not one per delivery. A
+  // changed key (rotation, a new secret) is a new sealed value, so an entry never goes stale; the bound only keeps a
+  // tenant-churning installation from growing it without end.
+  const opened = new Map<string, string>();
+  function openKey(sealed: string): string {
+    let key = opened.get(sealed);
+    if (key === undefined) {
+      key = secrets.open(sealed);
+      if (opened.size >= 1_000) opened.clear();
+      opened.set(sealed, key);
+    }
+    return key;
+  }
+
   /**
-   * Records the attempt and the delivery's new state in one statement. The state changes only while this claim still
-   * holds the row (same attempt count, still Pending): if the lease ran out and another process took the delivery
-   * over, that process owns its state now, and this attempt is only added to the history.
+   * Records the attempt and the delivery's new state; outcomes finishing within a few milliseconds of each other share
+   * one statement. The state changes only while this claim still holds the row (same attempt count, still Pending): if
+   * the lease ran out and another process took the delivery over, that process owns its state now, and this attempt
+   * is only added to the history.
    */
-  async function record(row: ClaimedRow, outcome: SendOutcome): Promise<void> {
+  function record(row: ClaimedRow, outcome: SendOutcome): Promise<void> {
     const lastAttempt = row.attempts >= config.EVENT_DELIVERY_MAX_ATTEMPTS;
-    const status = outcome.ok ? "Succeeded" : lastAttempt ? "Failed" : "Pending";
-    const delayMs = outcome.ok || lastAttempt ? 0 : retryDelayMs(row.attempts, config.EVENT_RETRY_BASE_MS);
-    await prisma.$executeRaw(Prisma.sql`
-      WITH attempt AS (
-        INSERT INTO event_delivery_attempts
-          (tenant_id, delivery_ref, execution_date, delivery_status, http_status, error_type, message, duration_ms)
-        VALUES (${row.tenant_id}, ${row.id}, now() - (${outcome.durationMs}::int * interval '1 millisecond'),
-                ${outcome.ok ? "Succeeded" : "Failed"}, ${outcome.httpStatus}::int,
-                ${outcome.ok ? null : outcome.errorType}::varchar, ${outcome.ok ? null : outcome.message}::varchar,
-                ${outcome.durationMs}::int)
-      )
-      UPDATE event_deliveries
-      SET status = ${status}, lease_expires_at = NULL, updated_at = now(),
-          next_attempt_at = now() + (${delayMs}::int * interval '1 millisecond')
-      WHERE id = ${row.id} AND attempts = ${row.attempts} AND status = 'Pending'`);
+    return recorder({
+      id: row.id,
+      attempts: row.attempts,
+      tenantId: row.tenant_id,
+      status: outcome.ok ? "Succeeded" : lastAttempt ? "Failed" : "Pending",
+      delayMs: outcome.ok || lastAttempt ? 0 : retryDelayMs(row.attempts, config.EVENT_RETRY_BASE_MS),
+      outcome,
+    });
   }
 
   return { name: "push", claim };
+}
+
+interface Outcome {
+  id: bigint;
+  attempts: number;
+  tenantId: number;
+  status: "Succeeded" | "Failed" | "Pending";
+  delayMs: number;
+  outcome: SendOutcome;
+}
+
+/** Outcomes written together once this many are waiting, or this long after the first of them. */
+const BATCH_SIZE = 64;
+const BATCH_WAIT_MS = 5;
+
+/**
+ * Writes delivery outcomes in batches: at a few hundred deliveries a second, one statement per delivery was most of
+ * what a delivery cost this process. Each caller's promise settles when its batch is written; a failed batch fails all
+ * of its callers, whose leases then run out and whose deliveries are retaken (at least once, never lost).
+ */
+function batchRecorder(prisma: PrismaClient) {
+  let waiting: { outcome: Outcome; settle: (error?: unknown) => void }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  async function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = waiting;
+    waiting = [];
+    const column = <T>(pick: (outcome: Outcome) => T) => batch.map((entry) => pick(entry.outcome));
+    try {
+      await prisma.$executeRaw(Prisma.sql`
+        WITH outcome AS (
+          SELECT * FROM unnest(
+            ${column((o) => o.id)}::bigint[], ${column((o) => o.attempts)}::int[], ${column((o) => o.tenantId)}::int[],
+            ${column((o) => o.status)}::varchar[], ${column((o) => o.delayMs)}::int[],
+            ${column((o) => (o.outcome.ok ? "Succeeded" : "Failed"))}::varchar[], ${column((o) => o.outcome.httpStatus)}::int[],
+            ${column((o) => (o.outcome.ok ? null : o.outcome.errorType))}::varchar[],
+            ${column((o) => (o.outcome.ok ? null : o.outcome.message))}::varchar[], ${column((o) => o.outcome.durationMs)}::int[]
+          ) AS o(id, attempts, tenant_id, status, delay_ms, attempt_status, http_status, error_type, message, duration_ms)
+        ), attempt AS (
+          INSERT INTO event_delivery_attempts
+            (tenant_id, delivery_ref, execution_date, delivery_status, http_status, error_type, message, duration_ms)
+          SELECT tenant_id, id, now() - duration_ms * interval '1 millisecond', attempt_status, http_status, error_type,
+                 message, duration_ms
+          FROM outcome
+        )
+        UPDATE event_deliveries d
+        SET status = outcome.status, lease_expires_at = NULL, updated_at = now(),
+            next_attempt_at = now() + outcome.delay_ms * interval '1 millisecond'
+        FROM outcome
+        WHERE d.id = outcome.id AND d.attempts = outcome.attempts AND d.status = 'Pending'`);
+      for (const entry of batch) entry.settle();
+    } catch (error) {
+      for (const entry of batch) entry.settle(error);
+    }
+  }
+
+  return (outcome: Outcome): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ outcome, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (waiting.length >= BATCH_SIZE) void flush();
+      else timer ??= setTimeout(() => void flush(), BATCH_WAIT_MS);
+    });
 }
