@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -146,6 +146,47 @@ export function buildTally(): Promise<void> {
   return timed("npm run build", async () => void execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" }));
 }
 
+/** The resident set size of a process, in MB, from /proc/<pid>/status. */
+export function residentMegabytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]) / 1024;
+}
+
+/** A build of the committed HEAD, beside the working tree, and how to remove it. */
+export interface CommittedBuild {
+  root: string;
+  commit: string;
+  remove(): void;
+}
+
+/**
+ * Builds HEAD as committed in a detached worktree under the system's temporary directory, with this repository's
+ * node_modules linked in and its generated Prisma client copied (it is not committed), so that a benchmark can run
+ * today's committed code beside the working tree's in the same run.
+ */
+export async function buildCommittedTally(): Promise<CommittedBuild> {
+  const root = mkdtempSync(path.join(os.tmpdir(), "tally-committed-"));
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+  const commit = git("rev-parse", "--short", "HEAD");
+  const remove = () => {
+    git("worktree", "remove", "--force", root);
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    git("worktree", "add", "--quiet", "--detach", root, "HEAD");
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
+    cpSync(path.join(ROOT, "src/generated"), path.join(root, "src/generated"), { recursive: true });
+    await timed(`build of HEAD (${commit}) in ${root}`, async () =>
+      void execFileSync("npx", ["tsc", "-b", "tsconfig.build.json"], { cwd: root, stdio: "inherit" }),
+    );
+    return { root, commit, remove };
+  } catch (error) {
+    remove();
+    throw error;
+  }
+}
+
 export interface ServerOptions {
   port: number;
   databaseUrl: string;
@@ -156,13 +197,26 @@ export interface ServerOptions {
   cpuProfileDir?: string | undefined;
   /** Run src/server.ts through tsx instead of the build. */
   source?: boolean;
+  /** The checkout whose build runs (a worktree of another commit, say); this repository by default. */
+  root?: string;
+  /** Where the server's stdout (its log) goes: a file descriptor, or this terminal by default. */
+  stdout?: number;
 }
 
 /**
  * Starts Tally as production starts it, in a process of its own: `node dist/server.js`, NODE_ENV=production, fresh
  * keys, warnings and errors logged, rate limits and the timer-driven purges off (they would land in one round).
  */
-export function startProductionServer({ port, databaseUrl, poolSize, env = {}, cpuProfileDir, source = false }: ServerOptions): ChildProcess {
+export function startProductionServer({
+  port,
+  databaseUrl,
+  poolSize,
+  env = {},
+  cpuProfileDir,
+  source = false,
+  root = ROOT,
+  stdout,
+}: ServerOptions): ChildProcess {
   // Built from nothing but PATH: this shell's DATABASE_URL or NODE_OPTIONS never reach the server.
   const serverEnv: NodeJS.ProcessEnv = {
     PATH: process.env["PATH"],
@@ -181,7 +235,7 @@ export function startProductionServer({ port, databaseUrl, poolSize, env = {}, c
   const profile = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`] : [];
   const entry = source ? ["--import", "tsx", "src/server.ts"] : ["dist/server.js"];
   // The server is node itself, not npm or a shell, so /proc/<pid> is the process that answers.
-  const child = spawn(process.execPath, [...profile, ...entry], { cwd: ROOT, env: serverEnv, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, [...profile, ...entry], { cwd: root, env: serverEnv, stdio: ["ignore", stdout ?? "inherit", "inherit"] });
   child.on("exit", (code, signal) => {
     if (code !== 0 && signal === null) console.error(`The server exited with ${code}.`);
   });

@@ -60,6 +60,20 @@ describe("client credentials", () => {
     expect(replayed.status).toBe(401);
   });
 
+  test("a revoked application gets no new token nor refresh; an access token it holds lasts until its exp (stateless, cached or not)", async () => {
+    const { clientId, clientSecret } = await registeredApp();
+    const body = { client_id: clientId, client_secret: clientSecret, grant_type: "client_credentials" };
+    const ticket = await request(harness.app.server).post(OAUTH).send(body);
+    const bearer = { authorization: `Bearer ${ticket.body.access_token}` };
+    expect((await request(harness.app.server).get("/api/test/needs-credit-read").set(bearer)).status).toBe(200);
+
+    await harness.database.prisma.application.update({ where: { clientId }, data: { revokedAt: new Date() } });
+    expect((await request(harness.app.server).post(OAUTH).send(body)).status).toBe(401);
+    const refreshed = await request(harness.app.server).post(OAUTH).send({ ...body, refresh_token: ticket.body.refresh_token });
+    expect(refreshed.status).toBe(401);
+    expect((await request(harness.app.server).get("/api/test/needs-credit-read").set(bearer)).status).toBe(200);
+  });
+
   test("a wrong secret and an unknown client id get the same answer", async () => {
     const { clientId } = await registeredApp();
     const wrongSecret = await request(harness.app.server)
