@@ -2,6 +2,7 @@ import type { Config } from "../config.js";
 import type { DeliveryJob, DeliveryLogger } from "../delivery/loop.js";
 import { retryDelayMs } from "../delivery/retry.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import { truncate } from "../delivery/text.js";
 import { renderMail } from "./templates.js";
 import type { MailTransport, SentMail } from "./transport.js";
 
@@ -63,13 +64,13 @@ export function mailJob({ prisma, transport, config, log }: MailJobOptions): Del
     const fields = { outboxId: row.id.toString(), tenantId: row.tenant_id, topic: row.topic, attempts: row.attempts, reason };
     if (exhausted) log.error(fields, "mail failed after its last attempt; it will not be retried");
     else log.warn(fields, "mail cannot be sent; it will not be retried");
-    return record(row, Prisma.sql`status = 'Failed', processed_at = now(), last_error = ${truncate(reason)}`);
+    return record(row, Prisma.sql`status = 'Failed', processed_at = now(), last_error = ${truncate(reason, ERROR_LIMIT)}`);
   };
 
   const retry = (row: ClaimedMail, reason: string) => {
     const delayMs = retryDelayMs(row.attempts, config.EVENT_RETRY_BASE_MS);
     log.warn({ outboxId: row.id.toString(), topic: row.topic, attempts: row.attempts, retryInMs: delayMs, reason }, "sending mail failed; it will be retried");
-    return record(row, Prisma.sql`next_attempt_at = now() + ${delayMs}::int * interval '1 millisecond', last_error = ${truncate(reason)}`);
+    return record(row, Prisma.sql`next_attempt_at = now() + ${delayMs}::int * interval '1 millisecond', last_error = ${truncate(reason, ERROR_LIMIT)}`);
   };
 
   async function deliver(row: ClaimedMail): Promise<void> {
@@ -138,8 +139,4 @@ function describeSendError(error: unknown): string {
 function messageIdDomain(from: string): string {
   const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from);
   return match?.[1] ?? "tally.localhost";
-}
-
-function truncate(text: string): string {
-  return text.length <= ERROR_LIMIT ? text : `${text.slice(0, ERROR_LIMIT - 1)}…`;
 }

@@ -16,13 +16,11 @@ export interface EventPurgePluginOptions {
  */
 export default fp<EventPurgePluginOptions>(
   async function eventPurgePlugin(app: FastifyInstance, { retentionDays, intervalMs }) {
-    schedulePurge(app, intervalMs, async () => {
-      try {
-        const deleted = await purgeOldEvents(app.db.prisma, { retentionDays });
-        if (deleted > 0) app.log.info({ deleted, retentionDays }, "purged old events");
-      } catch (error) {
-        app.log.error({ err: error }, "purging old events failed");
-      }
+    schedulePurge(app, intervalMs, {
+      run: () => purgeOldEvents(app.db.prisma, { retentionDays }),
+      done: "purged old events",
+      failed: "purging old events failed",
+      fields: { retentionDays },
     });
   },
   { name: "event-purge", dependencies: ["database"] },

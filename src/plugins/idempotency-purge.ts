@@ -16,13 +16,11 @@ export interface IdempotencyPurgePluginOptions {
  */
 export default fp<IdempotencyPurgePluginOptions>(
   async function idempotencyPurgePlugin(app: FastifyInstance, { ttlHours, intervalMs }) {
-    schedulePurge(app, intervalMs, async () => {
-      try {
-        const deleted = await purgeExpiredIdempotencyKeys(app.db.prisma, { ttlHours });
-        if (deleted > 0) app.log.info({ deleted, ttlHours }, "purged expired idempotency keys");
-      } catch (error) {
-        app.log.error({ err: error }, "purging expired idempotency keys failed");
-      }
+    schedulePurge(app, intervalMs, {
+      run: () => purgeExpiredIdempotencyKeys(app.db.prisma, { ttlHours }),
+      done: "purged expired idempotency keys",
+      failed: "purging expired idempotency keys failed",
+      fields: { ttlHours },
     });
   },
   { name: "idempotency-purge", dependencies: ["database"] },

@@ -1,11 +1,32 @@
 import type { FastifyInstance } from "fastify";
 
+/** One kind of background purge: what it deletes, and how its outcome is logged. */
+export interface Purge {
+  /** Deletes what is due; how many rows it deleted. */
+  run(): Promise<number>;
+  /** Logged with the count when something was deleted, e.g. "purged old events". */
+  done: string;
+  /** Logged with the error when a run fails. */
+  failed: string;
+  /** Settings logged with the outcome (the retention it applied). */
+  fields: Record<string, unknown>;
+}
+
 /**
  * Runs `purge` in the background of this process, once the app is ready and then `intervalMs` after each run ends,
- * until the app closes; closing waits for a run in progress. `purge` logs its own outcome and must not throw: a
- * failure is tried again next time and never stops the process.
+ * until the app closes; closing waits for a run in progress. A failure is logged and tried again next time; it never
+ * stops the process.
  */
-export function schedulePurge(app: FastifyInstance, intervalMs: number, purge: () => Promise<void>): void {
+export function schedulePurge(app: FastifyInstance, intervalMs: number, { run, done, failed, fields }: Purge): void {
+  async function purge(): Promise<void> {
+    try {
+      const deleted = await run();
+      if (deleted > 0) app.log.info({ deleted, ...fields }, done);
+    } catch (error) {
+      app.log.error({ err: error }, failed);
+    }
+  }
+
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let closed = false;

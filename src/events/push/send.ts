@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
+import { truncate } from "../../delivery/text.js";
 import { addressProblem, type EndpointPolicy, endpointUrlProblem } from "./endpoint-policy.js";
 
 /** How a POST to a push endpoint ended. */
@@ -85,7 +86,7 @@ export async function sendDelivery({ endpoint, headers, body, timeoutMs, policy 
             ok: false,
             httpStatus: status,
             errorType: "HttpStatus",
-            message: truncate(`HTTP ${status}${where}${text ? `: ${text}` : ""}`),
+            message: truncate(`HTTP ${status}${where}${text ? `: ${text}` : ""}`, MESSAGE_LIMIT),
             durationMs: elapsed(),
           });
         };
@@ -110,7 +111,7 @@ export async function sendDelivery({ endpoint, headers, body, timeoutMs, policy 
         ok: false,
         httpStatus: null,
         errorType: refused ? "Refused" : "Network",
-        message: truncate(refused ? error.message : describeNetworkError(error)),
+        message: truncate(refused ? error.message : describeNetworkError(error), MESSAGE_LIMIT),
         durationMs: elapsed(),
       });
     });
@@ -138,8 +139,4 @@ function describeNetworkError(error: Error & { code?: string }): string {
 
 function locationOf(location: string | undefined): string {
   return location ? `; Location: ${location}` : "";
-}
-
-function truncate(text: string): string {
-  return text.length <= MESSAGE_LIMIT ? text : `${text.slice(0, MESSAGE_LIMIT - 1)}…`;
 }
