@@ -4,10 +4,11 @@
  * the committed build, so that a change's gain is a ratio measured in one run.
  *
  *   npm run bench -- [--credits 1000000] [--customers 50000] [--duration 10] [--rounds 3] [--connections 32]
- *                    [--pool 10] [--peers floor,committed,tree] [--wait-load <seconds>] [--keep] [--reuse]
+ *                    [--pool 10] [--peers floor,committed,tree] [--cases a,b,c] [--wait-load <seconds>] [--keep] [--reuse]
+ *                    [--cpu-prof DIR]
  *
  * Creates the database (BENCH_DATABASE_URL, else DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/tally_bench),
- * migrates it, loads one tenant with set-based SQL, prints the plans PostgreSQL chooses for the queries Prisma sends,
+ * migrates it, loads one tenant with set-based SQL, prints the plans PostgreSQL chooses for the statements Tally sends,
  * builds the working tree (`npm run build`) and HEAD (in a temporary git worktree), and starts every peer in a
  * process of its own: each Tally as production starts it (`node dist/server.js`, NODE_ENV=production, the default
  * log level, its log written to a file), the floor with `node --import tsx scripts/bench/floor-server.ts`. It checks
@@ -16,6 +17,7 @@
  * measured run, the server's CPU read from /proc around it. It prints medians with min–max, each Tally's RSS after
  * all rounds, and whether the issue's targets are met. A measurement: it exits 0 either way. The database is dropped
  * at the end unless --keep; --reuse skips loading when a kept database already holds the same number of credits.
+ * --cases picks the cases by letter; --cpu-prof DIR writes each peer's V8 CPU profile under DIR/<peer> when it stops.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -64,6 +66,8 @@ const { values: flags } = parseArgs({
     "wait-load": { type: "string", default: "0" },
     keep: { type: "boolean", default: false },
     reuse: { type: "boolean", default: false },
+    cases: { type: "string", default: "a,b,c" },
+    "cpu-prof": { type: "string" },
   },
 });
 
@@ -82,7 +86,8 @@ const SETTLE_MS = 500;
 const URL_ = process.env["BENCH_DATABASE_URL"] || process.env["DATABASE_URL"] || "postgresql://postgres@127.0.0.1:5432/tally_bench";
 const PATH = "/api/commerce/customer/credits";
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const CASES = benchCases(CUSTOMERS);
+const ALL_CASES = benchCases(CUSTOMERS);
+const CASES = pickCases(ALL_CASES, flags.cases);
 
 const PEER_NAMES = ["floor", "committed", "tree"] as const;
 type PeerName = (typeof PEER_NAMES)[number];
@@ -90,6 +95,16 @@ const PEERS = parsePeers(flags.peers);
 
 /** The issue's targets, the working tree's against the floor's. */
 const TARGETS = { selectiveRps: 0.75, selectiveCpu: 1.5, selectiveP99: 1.5, countedRps: 1, rssMb: 250 };
+
+/** The cases named by letter (a, b, c: their order in credits-cases.ts). */
+function pickCases(all: Case[], list: string): Case[] {
+  const letters = list.split(",").map((letter) => letter.trim().toLowerCase());
+  return letters.map((letter) => {
+    const picked = all[letter.charCodeAt(0) - 97];
+    if (letter.length !== 1 || !picked) throw new Error(`--cases: unknown case ${letter} (a–${String.fromCharCode(96 + all.length)})`);
+    return picked;
+  });
+}
 
 function parsePeers(list: string): PeerName[] {
   const names = list.split(",").map((name) => name.trim());
@@ -212,7 +227,7 @@ async function loadData(): Promise<void> {
 }
 
 async function benchmark(): Promise<void> {
-  await explainPrismaQueries();
+  await explainTallyQueries();
   describeWorkingTree();
   const application = await createApplication();
   let committed: CommittedBuild | undefined;
@@ -301,22 +316,24 @@ async function startPeer(name: PeerName, committed: CommittedBuild | undefined, 
   if (name === "floor") {
     const server = fork(path.join(import.meta.dirname, "floor-server.ts"), {
       cwd: ROOT,
-      execArgv: ["--import", "tsx"],
+      execArgv: ["--import", "tsx", ...(flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(flags["cpu-prof"], name)}`] : [])],
       env: { PATH: process.env["PATH"], DATABASE_URL: URL_, PORT: String(port), DATABASE_POOL_SIZE: String(POOL), BENCH_CUSTOMERS: String(CUSTOMERS) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     await waitUntilReady(base, server);
-    return { name, label: "floor", server, target: (index) => `${base}/floor/${index}`, headers: {} };
+    return { name, label: "floor", server, target: (index) => `${base}/floor/${ALL_CASES.indexOf(CASES[index]!)}`, headers: {} };
   }
-  // Production's default level (info): a log line per request is part of what production pays for one.
+  // Production's default level (info): a log line per request is part of what production pays for one. The rate
+  // limiter runs as in production, with a budget no run reaches.
   const log = path.join(os.tmpdir(), `tally-bench-${name}-${process.pid}.log`);
   const fd = openSync(log, "w");
   const server = startProductionServer({
     port,
     databaseUrl: URL_,
     poolSize: POOL,
-    env: { LOG_LEVEL: "info" },
+    env: { LOG_LEVEL: "info", RATE_LIMIT_PER_MINUTE: "1000000" },
     stdout: fd,
+    cpuProfileDir: flags["cpu-prof"] && path.join(flags["cpu-prof"], name),
     ...(name === "committed" ? { root: committed!.root } : {}),
   });
   closeSync(fd);
@@ -489,8 +506,11 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Runs each case once through a Tally whose Prisma client logs its SQL, and prints EXPLAIN ANALYZE for each statement. */
-async function explainPrismaQueries(): Promise<void> {
+/**
+ * Runs each case once through a Tally whose Prisma client and raw reads log their SQL, and prints EXPLAIN ANALYZE for
+ * each statement it sent.
+ */
+async function explainTallyQueries(): Promise<void> {
   const config = loadConfig({
     NODE_ENV: "production",
     LOG_LEVEL: "silent",
@@ -507,6 +527,10 @@ async function explainPrismaQueries(): Promise<void> {
   const database: Database = {
     kind: "postgres",
     prisma,
+    read: async (text, params) => {
+      captured.push({ query: text, params: JSON.stringify(params) });
+      return (await pool.query(text, [...params])).rows as Record<string, unknown>[];
+    },
     withSession: async (fn) => {
       const client = await pool.connect();
       try {

@@ -16,6 +16,8 @@ export interface SqlClient {
 
 export type DatabaseKind = "postgres" | "embedded";
 
+export type SqlRead = (text: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
+
 /** An open database: Prisma for the application, raw sessions for infrastructure. */
 export interface Database {
   readonly kind: DatabaseKind;
@@ -25,6 +27,11 @@ export interface Database {
    * directory. Optional so a hand-built Database (the benchmark's) need not say.
    */
   readonly location?: string;
+  /**
+   * One parameterised statement on any pooled connection, outside any transaction, its rows as the driver parses
+   * them: what a tenant's raw reads run on (`TenantDb.$rows`), without Prisma's request building and row mapping.
+   */
+  read: SqlRead;
   /** Runs `fn` on one dedicated connection (session-level locks and transactions stay on it). */
   withSession<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
@@ -78,6 +85,9 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     kind: "postgres",
     prisma,
     location: postgresLocation(url),
+    async read(text, params) {
+      return (await pool.query(text, [...params])).rows as Record<string, unknown>[];
+    },
     async withSession(fn) {
       const client = await pool.connect();
       try {
@@ -184,6 +194,8 @@ function embeddedDatabase(
     kind: "embedded",
     prisma,
     location: dataDir,
+    // PGlite queues a query behind any open transaction, so a read never lands inside another request's.
+    read: (text, params) => session.query(text, params),
     // PGlite is a single connection, so every caller already shares one session.
     withSession: (fn) => fn(session),
     async ping() {

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { TenantSql } from "../query/tenant-sql.js";
+import type { SqlRead } from "./database.js";
 import { type ModelName, type Reference, TENANT_SCOPES, type TenantScopes } from "./tenant-scopes.js";
 
 type Where = Record<string, unknown>;
@@ -112,11 +114,19 @@ interface Parents {
   remember(plan: Plan, row: Record<string, unknown>): void;
 }
 
-function scopedClient(prisma: PrismaClient, tenantId: number, parents: Parents) {
+function scopedClient(prisma: PrismaClient, tenantId: number, parents: Parents, read: SqlRead) {
   return prisma.$extends({
     name: "tenant-scope",
     // Raw SQL bypasses the query hooks below; it takes its tenant from here (tenantIdOf), never from a second source.
-    client: { $tenantId: () => tenantId },
+    client: {
+      $tenantId: () => tenantId,
+      /**
+       * Runs a TenantSql with this client's tenant as its `$1`, on the pool and outside any transaction (a read in a
+       * transaction goes through Prisma). Rows come as the driver parses them, so statements cast what they read.
+       */
+      $rows: <Row>(statement: TenantSql): Promise<Row[]> =>
+        read(statement.text, [tenantId, ...statement.params]) as Promise<Row[]>,
+    },
     query: {
       $allModels: {
         async $allOperations({ model, operation, args, query }) {
@@ -143,7 +153,7 @@ function scopedClient(prisma: PrismaClient, tenantId: number, parents: Parents) 
  * connects are checked against the tenant's rows (see README.md). Raw SQL bypasses this layer: it must filter by
  * tenantIdOf. Foreign key checks of batch transactions (`$transaction([...])`) run outside the batch.
  */
-export function forTenant(prisma: PrismaClient, tenantId: number) {
+export function forTenant(prisma: PrismaClient, tenantId: number, read: SqlRead = prismaRead(prisma)) {
   const current = () => {
     const open = openTransaction.getStore();
     return open?.owner === scoped ? open : undefined;
@@ -158,7 +168,7 @@ export function forTenant(prisma: PrismaClient, tenantId: number) {
       if (!found) return;
       for (const key of plan.keys) if (row[key] !== undefined) found.add(parentId(plan.model, key, row[key]));
     },
-  });
+  }, read);
   // Opening the transaction records it, so the foreign key checks of queries on its client run inside it.
   const transaction = ((work: unknown, options?: unknown) => {
     if (typeof work !== "function") return (scoped.$transaction as (...args: unknown[]) => unknown)(work, options);
@@ -339,15 +349,24 @@ async function findParents(db: object, checks: readonly Check[], found: Set<stri
 // does not grow without limit; the oldest is dropped first.
 const MAX_CACHED_TENANTS = 1_000;
 
+/**
+ * Runs raw reads through Prisma's raw query path: for scoped clients made without the database's own pool (tests,
+ * command-line tools). Its rows hold what the driver adapter maps, which for the text and integer columns a
+ * TenantSql reads is what the pool gives.
+ */
+function prismaRead(prisma: PrismaClient): SqlRead {
+  return (text, params) => prisma.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params);
+}
+
 /** Gives each tenant's scoped client, building it on first use and reusing it afterwards. */
-export function tenantClients(prisma: PrismaClient): (tenantId: number) => TenantDb {
+export function tenantClients(prisma: PrismaClient, read: SqlRead = prismaRead(prisma)): (tenantId: number) => TenantDb {
   const clients = new Map<number, TenantDb>();
   return (tenantId) => {
     let client = clients.get(tenantId);
     if (!client) {
       const oldest = clients.keys().next();
       if (clients.size >= MAX_CACHED_TENANTS && !oldest.done) clients.delete(oldest.value);
-      client = forTenant(prisma, tenantId);
+      client = forTenant(prisma, tenantId, read);
       clients.set(tenantId, client);
     }
     return client;

@@ -17,6 +17,24 @@ const CALLER_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const newCorrelationId = () => randomUUID().replaceAll("-", "");
 
+/**
+ * One log line per request, when it has been answered: method and URL (credentials redacted by the logger's `req`
+ * serializer), status and time, with the request id every line of the request carries. Fastify's own pair of lines
+ * (`incoming request`, then `request completed`) cost a fast request twice the logging (measured with npm run
+ * bench); the incoming line stays, at debug level, for following a request that does not finish.
+ */
+class AccessLog extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    if (request.log.level === "debug" || request.log.level === "trace") request.log.debug({ req: request }, "incoming request");
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, "request errored");
+    else reply.log.info(line, "request completed");
+  }
+}
+
 type ListenerOptions = Pick<FastifyServerOptions, "logController" | "genReqId" | "frameworkErrors" | "clientErrorHandler">;
 
 /**
@@ -25,7 +43,7 @@ type ListenerOptions = Pick<FastifyServerOptions, "logController" | "genReqId" |
  */
 export function listenerOptions(): ListenerOptions {
   return {
-    logController: new LogController({ requestIdLogLabel: "requestId" }),
+    logController: new AccessLog({ requestIdLogLabel: "requestId" }),
     genReqId(request) {
       const offered = request.headers["x-vol-correlation"];
       return typeof offered === "string" && CALLER_CORRELATION_ID.test(offered) ? offered : newCorrelationId();

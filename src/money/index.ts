@@ -57,6 +57,18 @@ export function toKiboAmount(value: DecimalLike): number {
   return amount.toNumber();
 }
 
+// A stored amount's text with at most 11 integer digits is below MAX_EXACT_JSON_AMOUNT whatever its 4 decimals.
+const SHORT_STORED_AMOUNT = /^-?\d{1,11}(\.\d{1,4})?$/;
+
+/**
+ * toKiboAmount of a stored amount read as text ("12.3400", as PostgreSQL prints numeric(19,4)): the same number,
+ * without a Decimal for the amounts a list serializes by the page. Reading the text is exact here: a number
+ * with at most 15 significant digits parses to the double nearest to it, which is what Decimal's toNumber gives.
+ */
+export function kiboAmountFromText(text: string): number {
+  return SHORT_STORED_AMOUNT.test(text) ? Number(text) : toKiboAmount(text);
+}
+
 /** Magento's money: a string with exactly 4 decimals ('90.0000'); null stays null. */
 export function toMagentoAmount(value: DecimalLike | null | undefined): string | null {
   if (value === null || value === undefined) return null;

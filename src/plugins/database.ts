@@ -30,7 +30,7 @@ export interface DatabasePluginOptions {
 export default fp<DatabasePluginOptions>(
   async function databasePlugin(app: FastifyInstance, options) {
     app.decorate("db", options.database);
-    const clientFor = tenantClients(options.database.prisma);
+    const clientFor = tenantClients(options.database.prisma, options.database.read);
     app.decorate("tenantDbFor", clientFor);
     app.decorateRequest("tenantDb", {
       getter(this: FastifyRequest) {

@@ -11,7 +11,18 @@ export {
   type ModelFields,
   type WhereColumn,
 } from "./fields.js";
-export { listQuery, readAll, readPage, type ListInput, type ListQuery, type ListSpec, type Page, type PageArgs } from "./list.js";
+export {
+  listQuery,
+  parseList,
+  readAll,
+  readPage,
+  type ListInput,
+  type ListQuery,
+  type ListSpec,
+  type Page,
+  type PageArgs,
+  type ParsedList,
+} from "./list.js";
 export {
   MAX_PAGE_SIZE,
   resolvePaging,
@@ -28,3 +39,5 @@ export {
   type ResponseFieldTree,
 } from "./response-fields.js";
 export { parseSortBy, type OrderByEntry, type SortDirection, type SortTiebreaker } from "./sort.js";
+export { compileFilterSql, SqlParams, type SqlColumns } from "./filter/compile-sql.js";
+export { TenantSql, type ListStatements, type SqlCondition, type SqlTable } from "./tenant-sql.js";

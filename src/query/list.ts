@@ -1,4 +1,4 @@
-import { compileFilter, parseFilter, type PrismaWhere } from "./filter/index.js";
+import { compileFilter, parseFilter, type FilterNode, type PrismaWhere } from "./filter/index.js";
 import { checkFilterRanges } from "./filter/ranges.js";
 import type { ModelFields } from "./fields.js";
 import { MAX_PAGE_SIZE, resolvePaging, type PagingInput } from "./paging.js";
@@ -39,10 +39,11 @@ export interface ListSpec<Where, OrderBy> {
   readonly orderBy?: OrderBy;
 }
 
-/** A validated list request as Prisma arguments. */
-export interface ListQuery<Where, OrderBy> {
-  /** The client's filter, compiled: empty or one where, to AND with the endpoint's own scope. */
-  filters: Where[];
+/** A list request validated and parsed, before it is compiled for a target (Prisma here, SQL in tenant-sql.ts). */
+export interface ParsedList<OrderBy> {
+  /** The client's filter, range-checked but not yet compiled (its fields and values are checked when it is). */
+  filter: FilterNode | undefined;
+  /** sortBy against the spec's sortable fields, ending on the tiebreaker. */
   orderBy: OrderBy[];
   skip: number;
   take: number;
@@ -50,20 +51,32 @@ export interface ListQuery<Where, OrderBy> {
   pageSize: number;
 }
 
+/** A validated list request as Prisma arguments. */
+export interface ListQuery<Where, OrderBy> extends Omit<ParsedList<OrderBy>, "filter"> {
+  /** The client's filter, compiled: empty or one where, to AND with the endpoint's own scope. */
+  filters: Where[];
+}
+
 const unchanged = (where: PrismaWhere): PrismaWhere => where;
 const blank = (text: string | undefined): text is undefined => text === undefined || text.trim() === "";
 
-/** Validates paging, sortBy and filter, in that order; every client mistake is a QueryError. */
-export function listQuery<Where, OrderBy>(input: ListInput, spec: ListSpec<Where, OrderBy>): ListQuery<Where, OrderBy> {
+/** Validates paging, sortBy and filter syntax and ranges, in that order; every client mistake is a QueryError. */
+export function parseList<Where, OrderBy>(input: ListInput, spec: ListSpec<Where, OrderBy>): ParsedList<OrderBy> {
   const rewrite = spec.rewrite ?? unchanged;
   const paging = resolvePaging(input);
   const sortBy = spec.defaultSort !== undefined && blank(input.sortBy) ? spec.defaultSort : input.sortBy;
   const orderBy = parseSortBy(sortBy, spec.fields, spec.tiebreaker).map((entry) => rewrite(entry));
-  const ast = blank(input.filter) ? undefined : parseFilter(input.filter);
-  if (ast) checkFilterRanges(ast, spec.fields);
-  const filters = ast ? [rewrite(compileFilter(ast, spec.fields))] : [];
-  // The specs name only the model's columns (ModelFields<Where>), so what they compile to is the model's input.
-  return { ...paging, orderBy: orderBy as OrderBy[], filters: filters as Where[] };
+  const filter = blank(input.filter) ? undefined : parseFilter(input.filter);
+  if (filter) checkFilterRanges(filter, spec.fields);
+  // The specs name only the model's columns (ModelFields<Where>), so what sortBy compiles to is the model's input.
+  return { ...paging, orderBy: orderBy as OrderBy[], filter };
+}
+
+/** Validates paging, sortBy and filter, in that order, and compiles them for Prisma; every client mistake is a QueryError. */
+export function listQuery<Where, OrderBy>(input: ListInput, spec: ListSpec<Where, OrderBy>): ListQuery<Where, OrderBy> {
+  const { filter, ...parsed } = parseList(input, spec);
+  const filters = filter ? [(spec.rewrite ?? unchanged)(compileFilter(filter, spec.fields))] : [];
+  return { ...parsed, filters: filters as Where[] };
 }
 
 /** What a page is read with: the query's order and window. */
@@ -78,7 +91,7 @@ export interface PageArgs<OrderBy> {
  * says how many rows match, which saves the count query for most lookups. totalCount is exact either way.
  */
 export async function readPage<T, OrderBy>(
-  query: ListQuery<unknown, OrderBy>,
+  query: Pick<ParsedList<OrderBy>, "orderBy" | "skip" | "take" | "startIndex" | "pageSize">,
   find: (args: PageArgs<OrderBy>) => Promise<T[]>,
   count: () => Promise<number>,
 ): Promise<Page<T>> {

@@ -18,11 +18,25 @@ beforeEach(() => {
 });
 
 test("every log line of a request carries its request id, the one returned to the caller", async () => {
-  const response = await request(harness.app.server).get("/health");
+  const response = await request(harness.app.server).get("/test/log-headers");
   const id = response.headers["x-vol-correlation"];
   const requestLines = lines.filter((line) => "requestId" in line);
   expect(requestLines.length).toBeGreaterThanOrEqual(2);
   expect(requestLines.every((line) => line["requestId"] === id)).toBe(true);
+});
+
+test("a request is logged once, when answered: method, URL, status and time", async () => {
+  const response = await request(harness.app.server).get("/health?verbose=1");
+  const requestLines = lines.filter((line) => line["requestId"] === response.headers["x-vol-correlation"]);
+  expect(requestLines).toEqual([
+    expect.objectContaining({
+      level: 30,
+      msg: "request completed",
+      req: expect.objectContaining({ method: "GET", url: "/health?verbose=1" }),
+      res: { statusCode: response.status },
+      responseTime: expect.any(Number),
+    }),
+  ]);
 });
 
 test("tokens, cookies, keys and passwords never reach the log", async () => {

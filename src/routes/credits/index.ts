@@ -62,7 +62,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const fields = parseResponseFields(request.query.responseFields);
       const page = await listCredits(request.tenantDb, requireCaller(request), request.query);
-      return projectResponse(toCollection({ ...page, items: page.items.map(serializeCredit) }), fields);
+      return projectResponse(toCollection(page), fields);
     },
   );
 

@@ -2,19 +2,25 @@ import type { Caller } from "../../auth/caller.js";
 import type { TenantDb } from "../../db/tenant-scope.js";
 import type { TenantTx } from "../../db/transactions.js";
 import type { Credit, CreditAuditEntry, CreditTransaction, Prisma } from "../../generated/prisma/client.js";
-import { listQuery, readPage, type ListInput, type Page } from "../../query/index.js";
+import { listQuery, parseList, readPage, type ListInput, type Page, type SqlCondition, TenantSql } from "../../query/index.js";
 import { AUDIT_ENTRY_LIST, CREDIT_LIST, TRANSACTION_LIST } from "./fields.js";
-import { CREDIT_VIEW, type CreditView } from "./serialize.js";
+import { CREDIT_TABLE, type CreditRow, serializeCreditRow } from "./list-sql.js";
+import type { CustomerCreditJson } from "./schemas.js";
 import { creditNotFound } from "./shared.js";
 
-/** Lists the tenant's live credits; a shopper sees only their own, whatever the filter says. */
-export async function listCredits(db: TenantDb, caller: Caller, input: ListInput): Promise<Page<CreditView>> {
-  const query = listQuery(input, CREDIT_LIST);
-  const where: Prisma.CreditWhereInput = { AND: [{ deletedAt: null, ...ownedBy(caller) }, ...query.filters] };
+/**
+ * Lists the tenant's live credits; a shopper sees only their own, whatever the filter says. The hot list: read with
+ * the filter's SQL target (list-sql.ts), which the differential test holds to what the Prisma target would answer.
+ */
+export async function listCredits(db: TenantDb, caller: Caller, input: ListInput): Promise<Page<CustomerCreditJson>> {
+  const query = parseList(input, CREDIT_LIST);
+  const scope: SqlCondition[] = [{ column: "deletedAt", isNull: true }];
+  if (caller.kind === "shopper") scope.push({ column: "customerId", equals: caller.customerId });
+  const { page, count } = TenantSql.list(CREDIT_TABLE, query, scope);
   return readPage(
     query,
-    (args) => db.credit.findMany({ where, select: CREDIT_VIEW, ...args }),
-    () => db.credit.count({ where }),
+    async () => (await db.$rows<CreditRow>(page)).map(serializeCreditRow),
+    async () => (await db.$rows<{ count: number }>(count))[0]?.count ?? 0,
   );
 }
 

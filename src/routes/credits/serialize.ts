@@ -1,4 +1,4 @@
-import type { Credit, CreditAuditEntry, CreditTransaction, Prisma } from "../../generated/prisma/client.js";
+import type { Credit, CreditAuditEntry, CreditTransaction } from "../../generated/prisma/client.js";
 import { toKiboAmount } from "../../money/index.js";
 import { ACTIVITY_TYPES, CREDIT_TYPES } from "./fields.js";
 import type { CreditAuditEntryJson, CreditTransactionJson, CustomerCreditJson } from "./schemas.js";
@@ -10,27 +10,23 @@ export function creditTypeId(creditType: Credit["creditType"]): number {
   return CREDIT_TYPES.indexOf(creditType) + 1;
 }
 
-/**
- * The columns a CustomerCredit is made of. Lists select only these: every column Prisma reads is parsed into a
- * Date, Decimal or BigInt, which is a measurable share of a list request's cost.
- */
-export const CREDIT_VIEW = {
-  code: true,
-  creditType: true,
-  customCreditType: true,
-  currencyCode: true,
-  initialBalance: true,
-  currentBalance: true,
-  activationDate: true,
-  expirationDate: true,
-  customerId: true,
-  createdBy: true,
-  createdAt: true,
-  updatedBy: true,
-  updatedAt: true,
-} as const satisfies Prisma.CreditSelect;
-
-export type CreditView = Prisma.CreditGetPayload<{ select: typeof CREDIT_VIEW }>;
+/** The columns a CustomerCredit is made of. */
+export type CreditView = Pick<
+  Credit,
+  | "code"
+  | "creditType"
+  | "customCreditType"
+  | "currencyCode"
+  | "initialBalance"
+  | "currentBalance"
+  | "activationDate"
+  | "expirationDate"
+  | "customerId"
+  | "createdBy"
+  | "createdAt"
+  | "updatedBy"
+  | "updatedAt"
+>;
 
 /** A credits row as Kibo's CustomerCredit. */
 export function serializeCredit(credit: CreditView): CustomerCreditJson {
