@@ -241,3 +241,28 @@ export function startProductionServer({
   });
   return child;
 }
+
+/**
+ * utime + stime, in clock ticks, of every PostgreSQL backend serving `client`'s database but `client` itself, by
+ * backend pid; undefined when the database runs on another machine (or as another user) and /proc cannot say.
+ */
+export async function databaseBackendTicks(client: pg.Client): Promise<Map<number, number> | undefined> {
+  const backends = await client.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+  );
+  const ticks = new Map<number, number>();
+  try {
+    for (const { pid } of backends.rows) ticks.set(pid, processTicks(pid));
+  } catch {
+    return undefined;
+  }
+  return ticks;
+}
+
+/** The backends' CPU ticks between two readings of databaseBackendTicks; a backend started in between counts whole. */
+export function backendTicksBetween(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number | undefined {
+  if (!before || !after) return undefined;
+  let total = 0;
+  for (const [pid, ticks] of after) total += ticks - (before.get(pid) ?? 0);
+  return total;
+}

@@ -1,4 +1,4 @@
-import type { Database } from "../../db/database.js";
+import type { Database, SqlClient } from "../../db/database.js";
 import { type TenantDb, tenantIdOf } from "../../db/tenant-scope.js";
 import { Errors } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
@@ -86,7 +86,7 @@ export interface BatchOptions<T> {
  * query's result reachable from its pooled connection for a while (pg 8.23).
  */
 export async function* customerBalanceBatches<T>(
-  database: Pick<Database, "withSession">,
+  database: Pick<Database, "kind" | "withSession">,
   scope: ReportScope,
   paging: Paging,
   options: BatchOptions<T>,
@@ -127,15 +127,29 @@ export async function* customerBalanceBatches<T>(
  * 200,000-customer report. On the session they can, and the query costs a third less CPU. The statement is still
  * built with Prisma.sql, so every value is a parameter.
  */
-async function queryBatch(database: Pick<Database, "withSession">, sql: Prisma.Sql): Promise<BatchRow[]> {
-  return database.withSession(async (session) => {
-    // PostgreSQL decides on JIT compilation from cost estimates that grow with the ledger, not with the batch, and
-    // compiling costs tens of milliseconds, several times what a batch takes.
-    await session.exec("SET jit = off");
-    try {
-      return await session.query<BatchRow>(sql.text, sql.values);
-    } finally {
-      await session.exec("RESET jit");
-    }
-  });
+async function queryBatch(database: Pick<Database, "kind" | "withSession">, sql: Prisma.Sql): Promise<BatchRow[]> {
+  const run = (session: SqlClient) => session.query<BatchRow>(sql.text, sql.values);
+  // PGlite is built without LLVM, so it has no JIT to turn off; and its one session is every request's, so a
+  // transaction begun there would take in other requests' statements.
+  return database.withSession((session) => (database.kind === "embedded" ? run(session) : withoutJit(session, run)));
+}
+
+/**
+ * Runs `work` in a read-only transaction with JIT off. PostgreSQL decides on JIT compilation from cost estimates
+ * that grow with the ledger, not with the batch, and compiling costs tens of milliseconds, several times what a
+ * batch takes. SET LOCAL ends with the transaction, so no setting outlives the batch on a pooled connection (or on a
+ * PgBouncer server connection, which the next transaction may be another client's). The same three round trips as
+ * SET, the query and RESET.
+ */
+async function withoutJit<T>(session: SqlClient, work: (session: SqlClient) => Promise<T>): Promise<T> {
+  await session.exec("BEGIN READ ONLY; SET LOCAL jit = off");
+  try {
+    const result = await work(session);
+    await session.exec("COMMIT");
+    return result;
+  } catch (error) {
+    // The connection goes back to the pool, where it must not be in a failed transaction.
+    await session.exec("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
 }

@@ -79,7 +79,8 @@ test("the batches stop when the client goes away", async () => {
   const { account, campaign } = await campaignOf(10);
   const scope = await reportScope(forTenant(harness.database.prisma, account.tenantId), { id: account.id, tenantId: account.tenantId }, campaign.id, undefined);
   let queries = 0;
-  const counting: Pick<Database, "withSession"> = {
+  const counting: Pick<Database, "kind" | "withSession"> = {
+    kind: harness.database.kind,
     withSession: (fn) => {
       queries += 1;
       return harness.database.withSession(fn);
@@ -101,4 +102,51 @@ test("the batches stop when the client goes away", async () => {
   expect(seen).toEqual([1, 1]);
   // The first batch and, at most, the one fetched ahead while the first was being written.
   expect(queries).toBeLessThanOrEqual(2);
+});
+
+describe("a batch's session settings", () => {
+  const render = (customers: unknown[]) => customers.length;
+  const options = { batchSize: 5, chunkSize: 5, signal: new AbortController().signal, render };
+
+  test("end with the batch: the session it ran on is left as it was", async () => {
+    const { account, campaign } = await campaignOf(3);
+    const scope = await reportScope(forTenant(harness.database.prisma, account.tenantId), { id: account.id, tenantId: account.tenantId }, campaign.id, undefined);
+    const settings: { before: unknown; after: unknown }[] = [];
+    const observed: Pick<Database, "kind" | "withSession"> = {
+      kind: harness.database.kind,
+      withSession: (fn) =>
+        harness.database.withSession(async (session) => {
+          const before = (await session.query("SELECT current_setting('jit') AS jit, now() = statement_timestamp() AS outside_transaction"))[0];
+          const result = await fn(session);
+          const after = (await session.query("SELECT current_setting('jit') AS jit, now() = statement_timestamp() AS outside_transaction"))[0];
+          settings.push({ before, after });
+          return result;
+        }),
+    };
+    const batches: number[][] = [];
+    for await (const batch of customerBalanceBatches(observed, scope, { offset: 0, limit: undefined }, options)) batches.push(batch);
+    expect(batches).toEqual([[3]]);
+    expect(settings).toHaveLength(1);
+    // As before: JIT as configured, and in (or out of) a transaction as the session was.
+    expect(settings[0]?.after).toEqual(settings[0]?.before);
+  });
+
+  test("on PostgreSQL, JIT is off for the batch's transaction only, which is rolled back when the query fails", async () => {
+    const scripts: string[] = [];
+    const failing: Pick<Database, "kind" | "withSession"> = {
+      kind: "postgres",
+      withSession: (fn) =>
+        fn({
+          exec: async (script) => void scripts.push(script),
+          query: async () => {
+            scripts.push("(the batch query)");
+            throw new Error("the query failed");
+          },
+        }),
+    };
+    const scope = { tenantId: 1, campaignIds: [1n], kind: "Points" as const, valuation: { kind: "Points" as const, pointsPerCurrencyUnit: 1000 } };
+    const batches = customerBalanceBatches(failing, scope, { offset: 0, limit: undefined }, options);
+    await expect(batches.next()).rejects.toThrow("the query failed");
+    expect(scripts).toEqual(["BEGIN READ ONLY; SET LOCAL jit = off", "(the batch query)", "ROLLBACK"]);
+  });
 });
