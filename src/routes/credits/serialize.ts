@@ -1,3 +1,4 @@
+import type { CreditFacts } from "../../events/payloads.js";
 import type { Credit, CreditAuditEntry, CreditTransaction } from "../../generated/prisma/client.js";
 import { toKiboAmount } from "../../money/index.js";
 import { ACTIVITY_TYPES, CREDIT_TYPES } from "./fields.js";
@@ -10,23 +11,8 @@ export function creditTypeId(creditType: Credit["creditType"]): number {
   return CREDIT_TYPES.indexOf(creditType) + 1;
 }
 
-/** The columns a CustomerCredit is made of. */
-export type CreditView = Pick<
-  Credit,
-  | "code"
-  | "creditType"
-  | "customCreditType"
-  | "currencyCode"
-  | "initialBalance"
-  | "currentBalance"
-  | "activationDate"
-  | "expirationDate"
-  | "customerId"
-  | "createdBy"
-  | "createdAt"
-  | "updatedBy"
-  | "updatedAt"
->;
+/** The columns a CustomerCredit is made of: what its events describe, and who made and changed it when. */
+export type CreditView = CreditFacts & Pick<Credit, "createdBy" | "createdAt" | "updatedBy" | "updatedAt">;
 
 /** A credits row as Kibo's CustomerCredit. */
 export function serializeCredit(credit: CreditView): CustomerCreditJson {
