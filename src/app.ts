@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
+import { transactionLimits } from "./db/transactions.js";
 import { type DatabaseSeeder, prepareEmbeddedDatabase } from "./db/embedded.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { listenerOptions } from "./http/listener-options.js";
@@ -15,6 +16,7 @@ import errorHandler from "./plugins/error-handler.js";
 import eventContextPlugin from "./plugins/event-context.js";
 import eventPurgePlugin from "./plugins/event-purge.js";
 import idempotencyPurgePlugin from "./plugins/idempotency-purge.js";
+import loadShedding from "./plugins/load-shedding.js";
 import metricsPlugin from "./plugins/metrics.js";
 import openApiPlugin from "./plugins/openapi.js";
 import rateLimitPlugin from "./plugins/rate-limit.js";
@@ -64,6 +66,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       dataDir: config.EMBEDDED_DATA_DIR,
       socketPort: config.EMBEDDED_SOCKET_PORT || undefined,
       onConnectionError: (error) => app.log.warn({ err: error }, "database connection lost"),
+      limits: transactionLimits(config),
     }));
   if (ownsDatabase && database.kind === "embedded") {
     await prepareEmbeddedDatabase(database, { seed: overrides.seedEmbedded, log: app.log });
@@ -87,6 +90,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(errorHandler);
   // After the error handler, which /metrics answers its 401 with; before every route, since only later ones are measured.
   await app.register(metricsPlugin, { config });
+  await app.register(loadShedding, { config });
   await app.register(eventContextPlugin);
   await app.register(authPlugin, { config });
   // Before the rate limiter, which only limits routes added after it: reading the docs spends no caller's budget.

@@ -14,6 +14,23 @@ export const ConfigSchema = Type.Object({
   /** How long a request waits for a pooled connection before failing with 503. */
   DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
   /**
+   * PostgreSQL only: the longest a statement may run (statement_timeout, per transaction); the client gives up on
+   * any answer a second after this, so no query of a request outlives it by more, even when the server cannot be heard.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 5_000 }),
+  /** PostgreSQL only: the longest a transaction waits for another's row lock (lock_timeout) before failing with 503. */
+  DATABASE_LOCK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 3_000 }),
+  /**
+   * PostgreSQL only: the server ends a session whose transaction waits this long for its client's next statement
+   * (idle_in_transaction_session_timeout), so a replica cut off mid-transaction frees its row locks.
+   */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 5_000 }),
+  /**
+   * Requests that may wait for a pooled connection at once; one more is answered 503 with Retry-After at once instead
+   * of queueing (default: 10 × DATABASE_POOL_SIZE).
+   */
+  DATABASE_QUEUE_LIMIT: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  /**
    * Production only: run on the embedded database instead of DATABASE_URL (one process; EMBEDDED_DATA_DIR must then
    * name a directory on a volume). Without it production refuses to start without DATABASE_URL.
    */
@@ -52,6 +69,10 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1_200 }),
   /** Token requests per minute per client id: slows down secret guessing (default: 10 in production, 100 elsewhere). */
   TOKEN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  /** Redis the request limits and sign-in failure counts are kept in, so every replica enforces one limit; unset: per process. */
+  REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
+  /** Prefix of every key Tally writes to Redis, so several deployments can share one server. */
+  REDIS_KEY_PREFIX: Type.String({ pattern: "^[A-Za-z0-9:._-]{1,64}$", default: "tally:" }),
   /** Where development keys are kept when the variables above are unset (never used in production). */
   DEV_SECRETS_FILE: Type.String({ minLength: 1, default: "./data/dev-secrets.json" }),
   /** Bearer token GET /metrics requires (32+ characters); unset: /metrics is open, and absent from production's main port. */
@@ -144,6 +165,7 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   "METRICS_TOKEN",
   "EVENT_SECRET_KEYS",
   "SMTP_URL",
+  "REDIS_URL",
 ]);
 
 /**

@@ -1,11 +1,11 @@
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { portInUse } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { lockDataDir } from "./data-dir-lock.js";
+import { LimitedPrismaPg, type TransactionLimits } from "./transactions.js";
 
 /** Raw SQL on one session: what migrations, advisory locks and readiness checks need beyond Prisma. */
 export interface SqlClient {
@@ -65,7 +65,27 @@ export interface DatabaseOptions {
   loadDataDir?: Blob | undefined;
   /** Receives errors of idle pooled connections (e.g. PostgreSQL restarting), which must not crash the process. */
   onConnectionError?: (error: Error) => void;
+  /**
+   * PostgreSQL only: how long a statement, a lock wait and an idle transaction may last (the server's limits, set in
+   * each transaction), and from the first, how long the client waits for any answer. Absent (command-line tools,
+   * whose migrations may rightly run long): no limits.
+   */
+  limits?: TransactionLimits | undefined;
 }
+
+/**
+ * How much longer than statement_timeout the client waits for an answer. The server cancels a slow statement
+ * itself, cleanly and with the connection kept; the client's own timer is for a server it cannot hear from at all
+ * (a partition), so it only has to allow for the round trip of that cancellation.
+ */
+const QUERY_TIMEOUT_MARGIN_MS = 1_000;
+
+/**
+ * TCP keepalive on pooled connections: a partition that drops packets silently is found on an idle connection within
+ * about this plus the kernel's probes, rather than when a request next picks it up. It does not help a query already
+ * waiting for its answer (that is the query timeout's job).
+ */
+const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database. */
 export function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -73,14 +93,20 @@ export function openDatabase(options: DatabaseOptions): Promise<Database> {
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {
+  const { limits } = options;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+    // Client-side, so it holds through PgBouncer (which refuses statement_timeout as a startup parameter).
+    ...(limits ? { query_timeout: limits.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS } : {}),
   });
   const onError = options.onConnectionError ?? (() => {});
   pool.on("error", onError);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { onConnectionError: onError }) });
+  pool.on("release", discardIfAwaitingAnswer);
+  const prisma = new PrismaClient({ adapter: new LimitedPrismaPg(pool, { onConnectionError: onError }, limits) });
   return {
     kind: "postgres",
     prisma,
@@ -91,9 +117,13 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     async withSession(fn) {
       const client = await pool.connect();
       try {
-        return await fn(pgSession(client));
-      } finally {
+        const result = await fn(pgSession(client));
         client.release();
+        return result;
+      } catch (error) {
+        // The session may be mid-transaction or broken: never hand it to the next caller.
+        client.release(error as Error);
+        throw error;
       }
     },
     async ping() {
@@ -133,6 +163,16 @@ export function explainConnectionError(error: unknown, location: string): string
   if (unreachable) return `PostgreSQL at ${location} is not reachable: ${String(message)}`;
   if (code === "28P01" || code === "28000") return `PostgreSQL at ${location} refused the credentials: ${String(message)}`;
   return undefined;
+}
+
+/**
+ * Closes a connection released while a query on it is still unanswered, instead of pooling it. node-postgres's query
+ * timeout gives up on the answer but leaves the query on the connection, and Prisma's transactions release without
+ * an error, so the next caller would queue behind a statement that may never answer. `end()` marks the client
+ * ending at once, which the pool checks just after this event, and cuts the socket as it has a query in flight.
+ */
+function discardIfAwaitingAnswer(error: Error | undefined, client: pg.PoolClient): void {
+  if (!error && (client as unknown as { _getActiveQuery?(): unknown })._getActiveQuery?.()) void client.end();
 }
 
 /** A node-postgres pool's usage against the `max` it was opened with. */

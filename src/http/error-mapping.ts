@@ -29,7 +29,10 @@ const ADAPTER_UNAVAILABLE = new Set([
 ]);
 // Node socket errors and PostgreSQL SQLSTATEs: 08xxx connection exceptions, 57P0x shutdown/cannot connect now.
 const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|Can't reach database server/i;
+// A database too slow to answer: lock_timeout (55P03) and statement_timeout (57014) are retryable, and nothing of the
+// transaction was written, so they are answered like an outage (503, Retry-After) rather than as a fault (500).
+const BUSY_SQLSTATES = new Set(["55P03", "57014"]);
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|Can't reach database server|Query read timeout/i;
 
 /**
  * Maps anything thrown while handling a request to the ApiError that answers it. A 5xx made here keeps the thrown
@@ -76,7 +79,7 @@ function isUnavailable(thrown: ThrownError, depth = 0): boolean {
   if (depth > 5 || typeof thrown !== "object" || thrown === null) return false;
   if (thrown.name === "PrismaClientInitializationError") return true;
   if (typeof thrown.code === "string") {
-    if (PRISMA_UNAVAILABLE.has(thrown.code) || SOCKET_CODES.has(thrown.code)) return true;
+    if (PRISMA_UNAVAILABLE.has(thrown.code) || SOCKET_CODES.has(thrown.code) || BUSY_SQLSTATES.has(thrown.code)) return true;
     if (/^(08|57P0)/.test(thrown.code) && thrown.code.length === 5) return true;
   }
   const kind = thrown.kind ?? thrown.meta?.["kind"];

@@ -1,5 +1,5 @@
 import { verifyAgainstDecoy, verifySecret } from "../../auth/secrets.js";
-import { SignInThrottle, type SignInLimits } from "../../auth/sign-in-throttle.js";
+import type { SignInThrottle } from "../../auth/sign-in-throttle.js";
 import { Errors } from "../../errors.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { ApiCredentials } from "./sign-in.js";
@@ -19,22 +19,18 @@ const INVALID_CREDENTIALS = "The user, API key or account is not valid.";
  * 429 before any key is checked.
  */
 export class ApiUserAuthenticator {
-  private readonly throttle: SignInThrottle;
-
   constructor(
     private readonly prisma: PrismaClient,
-    limits: SignInLimits,
-  ) {
-    this.throttle = new SignInThrottle(limits);
-  }
+    private readonly throttle: SignInThrottle,
+  ) {}
 
   /** The account the credentials open; throws ThrottledError (429) or UNAUTHORIZED (401). */
   async authenticate(credentials: ApiCredentials, address: string): Promise<ApiAccount> {
     const userKey = `${credentials.accountCode}\u0000${credentials.userId}`;
-    this.throttle.refuseIfThrottled(userKey, address);
+    await this.throttle.refuseIfThrottled(userKey, address);
     const account = await verifyApiUser(this.prisma, credentials);
     if (!account) {
-      this.throttle.recordFailure(userKey, address);
+      await this.throttle.recordFailure(userKey, address);
       throw Errors.unauthorized(INVALID_CREDENTIALS);
     }
     return account;

@@ -14,7 +14,7 @@ import {
   ReportParams,
   reportResponses,
 } from "./schemas.js";
-import { SIGN_IN_LIMITS } from "../../auth/sign-in-throttle.js";
+import { SIGN_IN_LIMITS, SignInThrottle } from "../../auth/sign-in-throttle.js";
 import { customerBalanceBatches, reportScope } from "./service.js";
 import { type ReportCustomer, type ReportWriter, reportWriter } from "./writers.js";
 
@@ -31,7 +31,7 @@ const CUSTOMERS_PER_CHUNK = 50;
 /** `/api.php`: the loyalty API's one endpoint, POST form data or GET query string, answering XML, JSON or JSONP. */
 const loyaltyRoutes: FastifyPluginAsyncTypebox<LoyaltyRoutesOptions> = async (app, options) => {
   const batchSize = options.batchSize ?? 2_000;
-  const authenticator = new ApiUserAuthenticator(app.db.prisma, SIGN_IN_LIMITS);
+  const authenticator = new ApiUserAuthenticator(app.db.prisma, new SignInThrottle(SIGN_IN_LIMITS, { redis: app.redis, name: "loyalty" }));
 
   // Registered inside this plugin, so form bodies are parsed for /api.php only.
   await app.register(formbody);

@@ -24,7 +24,8 @@ const platformRoutes: FastifyPluginAsyncTypebox<PlatformRoutesOptions> = async (
       config: {
         public: true,
         // Stricter than the global limit and keyed by client id, so guessing one application's secret
-        // is slow from however many addresses.
+        // is slow from however many addresses; counted where the global limit is (Redis with REDIS_URL, so
+        // over however many replicas too) and, like it, served uncounted while Redis is down.
         rateLimit: {
           max: config.TOKEN_RATE_LIMIT_PER_MINUTE,
           timeWindow: 60_000,

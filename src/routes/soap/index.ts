@@ -52,7 +52,7 @@ export default async function soapRoutes(app: FastifyInstance, { config }: SoapR
     comment: inputValidator<NewCommentInput>(NewCommentBody),
   };
   // Every login costs a scrypt check, and a key can be guessed only by trying: failures are counted per user and address.
-  const throttle = new SignInThrottle(SIGN_IN_LIMITS);
+  const throttle = new SignInThrottle(SIGN_IN_LIMITS, { redis: app.redis, name: "soap" });
   const environment: Omit<SoapEnvironment, "login"> = {
     endSession: (sessionId) => endSession(prisma, sessionId),
     async session(sessionId) {
@@ -94,12 +94,12 @@ export default async function soapRoutes(app: FastifyInstance, { config }: SoapR
       const forRequest: SoapEnvironment = {
         ...environment,
         async login(username, apiKey) {
-          throttle.refuseIfThrottled(username, request.ip);
+          await throttle.refuseIfThrottled(username, request.ip);
           try {
             return (await login(prisma, username, apiKey, new Date(), ttl)).sessionId;
           } catch (error) {
             // Only a refused key counts: a database outage is no guess.
-            if (error instanceof ApiError && error.errorCode === "FORBIDDEN") throttle.recordFailure(username, request.ip);
+            if (error instanceof ApiError && error.errorCode === "FORBIDDEN") await throttle.recordFailure(username, request.ip);
             throw error;
           }
         },
