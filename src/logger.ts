@@ -54,7 +54,10 @@ export function censorSecrets(object: Record<string, unknown>): Record<string, u
 
 /** A copy with the same prototype and every own property, so an Error keeps its message and stack for its serializer. */
 function copyOf(value: object): Record<string, unknown> {
-  return Object.create(Object.getPrototypeOf(value) as object | null, Object.getOwnPropertyDescriptors(value)) as Record<string, unknown>;
+  const copy = Object.create(Object.getPrototypeOf(value) as object | null, Object.getOwnPropertyDescriptors(value)) as Record<string, unknown>;
+  // Newer V8 (Node 24) keeps an error's stack behind an accessor that reads it from the original object only.
+  if (value instanceof Error) Object.defineProperty(copy, "stack", { value: value.stack, writable: true, configurable: true });
+  return copy;
 }
 
 /** Replaces credential values in a URL's query string with `[redacted]`. */
