@@ -13,13 +13,14 @@ import deliveryWorker from "./plugins/delivery-worker.js";
 import authPlugin from "./plugins/auth.js";
 import docsPlugin from "./plugins/docs.js";
 import errorHandler from "./plugins/error-handler.js";
-import eventContextPlugin from "./plugins/event-context.js";
+import requestContextPlugin from "./plugins/request-context.js";
 import eventPurgePlugin from "./plugins/event-purge.js";
 import idempotencyPurgePlugin from "./plugins/idempotency-purge.js";
 import loadShedding from "./plugins/load-shedding.js";
 import metricsPlugin from "./plugins/metrics.js";
 import openApiPlugin from "./plugins/openapi.js";
 import rateLimitPlugin from "./plugins/rate-limit.js";
+import redisPlugin from "./plugins/redis.js";
 import creditmemoRoutes from "./routes/creditmemos/index.js";
 import creditRoutes from "./routes/credits/index.js";
 import eventRoutes from "./routes/events/index.js";
@@ -74,6 +75,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(openApiPlugin);
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase });
+  // Shared counters: the rate limiter's, and the loyalty and SOAP sign-in throttles' (app.redis).
+  await app.register(redisPlugin, { config });
   await app.register(import("./plugins/schema-gate.js"));
   app.decorate("idempotencyKeyTtlHours", config.IDEMPOTENCY_KEY_TTL_HOURS);
   if (config.IDEMPOTENCY_PURGE_INTERVAL_MINUTES > 0) {
@@ -91,7 +94,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // After the error handler, which /metrics answers its 401 with; before every route, since only later ones are measured.
   await app.register(metricsPlugin, { config });
   await app.register(loadShedding, { config });
-  await app.register(eventContextPlugin);
+  await app.register(requestContextPlugin);
   await app.register(authPlugin, { config });
   // Before the rate limiter, which only limits routes added after it: reading the docs spends no caller's budget.
   if (config.DOCS_ENABLED) await app.register(docsPlugin);

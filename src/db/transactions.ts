@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import type { Config } from "../config.js";
 import { Errors } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { currentRequestContext } from "../request-context.js";
 import type { TenantDb } from "./tenant-scope.js";
 
 type TransactionCallback = Extract<Parameters<TenantDb["$transaction"]>[0], (...args: never[]) => unknown>;
@@ -28,12 +28,6 @@ export interface TransactionLimits {
   lockTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
 }
-
-/**
- * Whether the caller of the request being served has gone away. Set per request (src/plugins/load-shedding.ts);
- * outside a request (jobs, tools) nobody is waiting to go away.
- */
-export const callerPresence = new AsyncLocalStorage<{ gone(): boolean }>();
 
 type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
@@ -67,11 +61,11 @@ export class LimitedPrismaPg extends PrismaPg {
     const adapter = await super.connect();
     const start = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) => {
-      const presence = callerPresence.getStore();
-      if (presence?.gone()) throw callerGone();
+      const request = currentRequestContext();
+      if (request.callerGone()) throw callerGone();
       const tx = await start(isolationLevel);
       // The wait for a connection may have outlasted the caller: then nothing it asked for should be done.
-      if (presence?.gone()) return abandon(tx, callerGone());
+      if (request.callerGone()) return abandon(tx, callerGone());
       if (this.setLimits) await tx.executeRaw(this.setLimits).catch((error: unknown) => abandon(tx, error));
       return tx;
     };

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "../generated/prisma/client.js";
 import { tenantIdOf } from "../db/tenant-scope.js";
 import type { TenantTx } from "../db/transactions.js";
-import { currentEventContext } from "./context.js";
+import { currentRequestContext } from "../request-context.js";
 import type { NewEvent } from "./payloads.js";
 import { toExtendedProperties } from "./properties.js";
 
@@ -10,13 +10,13 @@ import { toExtendedProperties } from "./properties.js";
  * Writes events inside the transaction of the change they announce (a transactional outbox): they commit with it or
  * not at all, and so does one delivery per event for each of the tenant's active push subscriptions to its topic.
  * The tenant is the transaction's; the correlation id and site come from the request being served
- * (currentEventContext). One statement for all of them, so a change made with no subscriptions pays no extra round
+ * (currentRequestContext). One statement for all of them, so a change made with no subscriptions pays no extra round
  * trip; their ids follow the list's order.
  */
 export async function recordEvents(tx: TenantTx, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   const tenantId = tenantIdOf(tx);
-  const context = currentEventContext();
+  const context = currentRequestContext();
   const eventIds = events.map(() => randomUUID());
   const topics = events.map((event) => event.topic);
   const entityIds = events.map((event) => event.entityId);

@@ -1,6 +1,6 @@
 import { tenantIdOf } from "../db/tenant-scope.js";
 import type { TenantTx } from "../db/transactions.js";
-import { currentEventContext } from "../events/context.js";
+import { currentRequestContext } from "../request-context.js";
 import type { CreditMailPayload, CreditmemoMailPayload, MailTopic, MailTopics } from "./payloads.js";
 
 type QueuedMail =
@@ -18,5 +18,5 @@ export async function queueMail(tx: TenantTx, mail: QueuedMail & { entityId: str
   await tx.notificationOutbox.create({
     data: { tenantId: tenantIdOf(tx), topic, entityId: mail.entityId, payload: mail.payload, createdAt: mail.now },
   });
-  currentEventContext().deliveriesQueued = true;
+  currentRequestContext().deliveriesQueued = true;
 }

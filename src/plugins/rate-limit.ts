@@ -2,7 +2,6 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { Config } from "../config.js";
-import redisPlugin from "./redis.js";
 
 /** Who a request counts against: the authenticated caller when there is one, else the client address. */
 function callerKey(request: FastifyRequest): string {
@@ -25,9 +24,8 @@ function callerKey(request: FastifyRequest): string {
  * secrets are 256 random bits, so its limit is a second line against guessing. The sign-in throttle, a guard against
  * guessing rather than load, does not fail open: it counts in process meanwhile (src/auth/failure-limiter.ts).
  */
-export default fp<{ config: Pick<Config, "RATE_LIMIT_PER_MINUTE" | "REDIS_URL" | "REDIS_KEY_PREFIX"> }>(
+export default fp<{ config: Pick<Config, "RATE_LIMIT_PER_MINUTE"> }>(
   async function rateLimitPlugin(app: FastifyInstance, { config }) {
-    await app.register(redisPlugin, { config });
     const enabled = config.RATE_LIMIT_PER_MINUTE > 0;
     await app.register(rateLimit, {
       global: enabled,
@@ -45,5 +43,5 @@ export default fp<{ config: Pick<Config, "RATE_LIMIT_PER_MINUTE" | "REDIS_URL" |
       },
     });
   },
-  { name: "rate-limit", dependencies: ["auth"] },
+  { name: "rate-limit", dependencies: ["auth", "redis"] },
 );

@@ -51,6 +51,29 @@ async function lockHolder(): Promise<pg.Client> {
   return holder;
 }
 
+type Tenant = Awaited<ReturnType<typeof tenantWithShopper>>;
+
+/**
+ * Runs `work` while a session of the test's own holds the row lock of a new credit `code` of a tenant of `on`'s; the
+ * work ends the lock with `holder.query("ROLLBACK")` when it needs to.
+ */
+async function withLockedCredit(
+  on: Parameters<typeof tenantWithShopper>[0],
+  credit: { code: string; initialBalance: string },
+  work: (locked: { tenant: Tenant; holder: pg.Client }) => Promise<void>,
+): Promise<void> {
+  const holder = await lockHolder();
+  try {
+    const tenant = await tenantWithShopper(on);
+    await createCredit(healthy.database.prisma, { tenantId: tenant.tenantId, ...credit });
+    await holder.query("BEGIN");
+    await holder.query("SELECT id FROM credits WHERE code_key = $1 FOR UPDATE", [credit.code]);
+    await work({ tenant, holder });
+  } finally {
+    await holder.end();
+  }
+}
+
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -103,13 +126,8 @@ onPostgres.describe("a database that goes silent, or is slow, bounds the request
   });
 
   test("a debit in flight when the database goes silent answers 503 within two query timeouts, and the pool recovers", async () => {
-    const holder = await lockHolder();
-    try {
-      const tenant = await tenantWithShopper(replica);
-      await createCredit(healthy.database.prisma, { tenantId: tenant.tenantId, code: "SC-SILENT", initialBalance: "50" });
+    await withLockedCredit(replica, { code: "SC-SILENT", initialBalance: "50" }, async ({ tenant, holder }) => {
       // The debit waits on the row lock, on its connection, when the partition begins.
-      await holder.query("BEGIN");
-      await holder.query("SELECT id FROM credits WHERE code_key = 'SC-SILENT' FOR UPDATE");
       const pending = request(replica.app.server).post(`${CREDITS}/SC-SILENT/transactions`).set(tenant.app).send(DEBIT).then((r) => r);
       await until("the debit to wait on the lock", async () => (await lockWaiters(holder)) > 0);
       replica.proxy.blackhole();
@@ -132,9 +150,7 @@ onPostgres.describe("a database that goes silent, or is slow, bounds the request
       expect(afterMs).toBeLessThan(QUERY_TIMEOUT_MS);
       expect(await debitsOf("SC-SILENT")).toBe(1);
       expect(await balanceOf("SC-SILENT")).toBe("40");
-    } finally {
-      await holder.end();
-    }
+    });
   }, TEST_TIMEOUT_MS);
 
   test("a row lock held by a cut-off replica is freed by the server within the idle-in-transaction timeout", async () => {
@@ -188,12 +204,7 @@ onPostgres.describe("a database that goes silent, or is slow, bounds the request
   }, TEST_TIMEOUT_MS);
 
   test("a debit that waits on a lock longer than lock_timeout is a 503 with Retry-After, and writes nothing", async () => {
-    const holder = await lockHolder();
-    try {
-      const tenant = await tenantWithShopper(replica);
-      await createCredit(healthy.database.prisma, { tenantId: tenant.tenantId, code: "SC-WAIT", initialBalance: "50" });
-      await holder.query("BEGIN");
-      await holder.query("SELECT id FROM credits WHERE code_key = 'SC-WAIT' FOR UPDATE");
+    await withLockedCredit(replica, { code: "SC-WAIT", initialBalance: "50" }, async ({ tenant, holder }) => {
       const { result: response, ms } = await timed(
         request(replica.app.server)
           .post(`${CREDITS}/SC-WAIT/transactions`)
@@ -214,18 +225,11 @@ onPostgres.describe("a database that goes silent, or is slow, bounds the request
       const retry = await request(replica.app.server).post(`${CREDITS}/SC-WAIT/transactions`).set(tenant.app).set("idempotency-key", "wait-1").send(DEBIT);
       expect(retry.status).toBe(200);
       expect(await balanceOf("SC-WAIT")).toBe("40");
-    } finally {
-      await holder.end();
-    }
+    });
   }, TEST_TIMEOUT_MS);
 
   test("with the pool's queue full, new requests are shed with 503 and Retry-After at once; queued ones still succeed", async () => {
-    const holder = await lockHolder();
-    try {
-      const tenant = await tenantWithShopper(busy);
-      await createCredit(healthy.database.prisma, { tenantId: tenant.tenantId, code: "SC-BUSY", initialBalance: "100" });
-      await holder.query("BEGIN");
-      await holder.query("SELECT id FROM credits WHERE code_key = 'SC-BUSY' FOR UPDATE");
+    await withLockedCredit(busy, { code: "SC-BUSY", initialBalance: "100" }, async ({ tenant, holder }) => {
       const debit = () => request(busy.app.server).post(`${CREDITS}/SC-BUSY/transactions`).set(tenant.app).send(DEBIT).then((r) => r);
       const first = debit();
       await until("the first debit to hold the only connection", async () => (await lockWaiters(holder)) > 0);
@@ -246,18 +250,11 @@ onPostgres.describe("a database that goes silent, or is slow, bounds the request
       expect((await first).status).toBe(200);
       expect((await second).status).toBe(200);
       expect(await balanceOf("SC-BUSY")).toBe("80");
-    } finally {
-      await holder.end();
-    }
+    });
   }, TEST_TIMEOUT_MS);
 
   test("a request whose caller hangs up while it waits for a connection does not begin its transaction", async () => {
-    const holder = await lockHolder();
-    try {
-      const tenant = await tenantWithShopper(busy);
-      await createCredit(healthy.database.prisma, { tenantId: tenant.tenantId, code: "SC-GONE", initialBalance: "100" });
-      await holder.query("BEGIN");
-      await holder.query("SELECT id FROM credits WHERE code_key = 'SC-GONE' FOR UPDATE");
+    await withLockedCredit(busy, { code: "SC-GONE", initialBalance: "100" }, async ({ tenant, holder }) => {
       const first = request(busy.app.server).post(`${CREDITS}/SC-GONE/transactions`).set(tenant.app).send(DEBIT).then((r) => r);
       await until("the first debit to hold the only connection", async () => (await lockWaiters(holder)) > 0);
 
@@ -278,8 +275,6 @@ onPostgres.describe("a database that goes silent, or is slow, bounds the request
       await until("the abandoned request to give the connection back", () => busy.database.poolStats().idle === 1);
       expect(await debitsOf("SC-GONE")).toBe(1);
       expect(await balanceOf("SC-GONE")).toBe("90");
-    } finally {
-      await holder.end();
-    }
+    });
   }, TEST_TIMEOUT_MS);
 });
