@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { TenantDb } from "../db/tenant-scope.js";
 import { isUniqueViolation, TRANSACTION_OPTIONS, type TenantTx } from "../db/transactions.js";
-import { Errors } from "../errors.js";
+import { ApiError, Errors } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 
 /** A response worth storing: its status and its JSON body exactly as sent. */
@@ -37,9 +37,16 @@ class KeyTaken extends Error {}
  * A retry with the same key and request gets the stored response without running the effect again; the same key
  * with another request is a 409. The key row is inserted before the effect runs: a concurrent twin blocks on the
  * unique index (tenant, actor, key) until the first commits, then fails, rolls back and replays the stored answer —
- * so the effect applies once however many twins race. Errors are not stored: nothing was applied, so a retry runs
- * again. A key older than `request.ttlHours` is forgotten, whether or not the purge has removed
- * its row yet: the request is new.
+ * so the effect applies once however many twins race.
+ *
+ * The first answer is the answer for the key, as with Stripe's keys: a refusal the operation itself gives (an ApiError
+ * with a 4xx status, such as 409 for a debit larger than the balance, or 404 for a credit that does not exist) is
+ * stored like a success, with the effect's writes rolled back to a savepoint, and a retry replays it, even after a
+ * top-up would let the debit through. A caller told "declined" must never find the charge applied later by a retry
+ * it did not see through; a new attempt takes a new key. Failures that are not answers are not stored, so a retry runs
+ * again: 429 and 5xx (a lock or statement timeout, the database gone: nothing was applied), and errors of Prisma or
+ * the database, which the error handler maps. A key older than `request.ttlHours` is forgotten, whether or not the
+ * purge has removed its row yet: the request is new.
  */
 export async function withIdempotency(
   db: TenantDb,
@@ -56,8 +63,9 @@ export async function withIdempotency(
   if (earlier && earlier.createdAt >= liveSince) return replay(earlier, requestHash, key);
 
   const identity = { tenantId: request.tenantId, actor: request.actor, key };
+  let outcome: { response: IdempotentResult } | { refusal: ApiError };
   try {
-    return await db.$transaction(async (tx) => {
+    outcome = await db.$transaction(async (tx) => {
       // The expired row still holds the key in the unique index; a twin doing the same waits here, finds it gone and
       // then meets this request's row.
       if (earlier) await tx.idempotencyKey.deleteMany({ where: { actor: request.actor, key, createdAt: { lt: liveSince } } });
@@ -68,12 +76,24 @@ export async function withIdempotency(
       } catch (error) {
         throw isUniqueViolation(error) ? new KeyTaken() : error;
       }
-      const response = await effect(tx);
+      await tx.$executeRaw`SAVEPOINT idempotent_effect`;
+      let result: { response: IdempotentResult } | { refusal: ApiError };
+      let stored: StoredResponse;
+      try {
+        const response = await effect(tx);
+        result = { response: { ...response, replayed: false } };
+        stored = response;
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+        await tx.$executeRaw`ROLLBACK TO SAVEPOINT idempotent_effect`;
+        result = { refusal: error };
+        stored = { statusCode: error.statusCode, body: error.toBody() };
+      }
       await tx.idempotencyKey.update({
         where: { tenantId_actor_key: identity },
-        data: { statusCode: response.statusCode, responseBody: toJson(response.body) },
+        data: { statusCode: stored.statusCode, responseBody: toJson(stored.body) },
       });
-      return { ...response, replayed: false };
+      return result;
     }, TRANSACTION_OPTIONS);
   } catch (error) {
     if (!(error instanceof KeyTaken)) throw error;
@@ -81,6 +101,14 @@ export async function withIdempotency(
     if (!winner) throw Errors.conflict(`A request with Idempotency-Key '${key}' is still being processed; retry shortly.`);
     return replay(winner, requestHash, key);
   }
+  // Thrown, not returned, so the first refusal is answered and logged by the error handler like any other.
+  if ("refusal" in outcome) throw outcome.refusal;
+  return outcome.response;
+}
+
+/** An answer the operation gave, which a retry with the key must get again (see withIdempotency). */
+function isRefusal(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.statusCode >= 400 && error.statusCode < 500 && error.statusCode !== 429;
 }
 
 interface StoredKey {

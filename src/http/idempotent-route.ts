@@ -22,7 +22,10 @@ export function idempotencyHeaders(description: string) {
         minLength: 1,
         maxLength: 255,
         description:
-          `${description} A key is remembered for 24 hours unless the deployment sets IDEMPOTENCY_KEY_TTL_HOURS; a ` +
+          `${description} A refusal is an answer too: a 4xx the operation gives (409 for a debit larger than the ` +
+          "balance, 404 for a credit that does not exist) is replayed for the key even once the request would " +
+          "succeed, so a new attempt needs a new key; a 429 or 5xx is not stored, and a retry with the key runs the " +
+          "request. A key is remembered for 24 hours unless the deployment sets IDEMPOTENCY_KEY_TTL_HOURS; a " +
           "retry after that is a new request and applies again. Any unique string, e.g. a UUID.",
       }),
     ),

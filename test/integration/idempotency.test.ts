@@ -71,15 +71,38 @@ test("keys belong to their actor and their tenant", async () => {
   expect(await runs()).toBe(2);
 });
 
-test("a failed effect stores nothing and rolls back, so a retry runs it", async () => {
-  const failing = async (tx: TenantTx) => {
+/** An effect that writes, then fails with `error`: its write must never be kept. */
+function failingWith(error: Error) {
+  return async (tx: TenantTx) => {
     await tx.notificationOutbox.create({ data: { tenantId, topic: "test.effect", entityId: "e", payload: {} } });
-    throw Errors.conflict("not now");
+    throw error;
   };
-  await expect(withIdempotency(db, requestWith("k-3"), failing)).rejects.toMatchObject({ message: "not now" });
+}
+
+test("a refusal is the key's answer: its writes roll back, and a retry replays it without running the effect", async () => {
+  await expect(withIdempotency(db, requestWith("k-3"), failingWith(Errors.conflict("not now")))).rejects.toMatchObject({
+    statusCode: 409,
+    message: "not now",
+  });
+  expect(await runs()).toBe(0);
+  const retry = await withIdempotency(db, requestWith("k-3"), effect({ n: 3 }));
+  expect(retry).toEqual({
+    statusCode: 409,
+    body: { message: "not now", errorCode: "VALIDATION_CONFLICT", applicationName: "Tally", additionalErrorData: [], items: [] },
+    replayed: true,
+  });
+  expect(await runs()).toBe(0);
+});
+
+test.each([
+  ["a 503", Errors.maintenance()],
+  ["a 429", Errors.tooManyRequests("slow down")],
+  ["an error that is not an answer", new Error("connection reset")],
+])("%s stores nothing and rolls back, so a retry runs the effect", async (_name, error) => {
+  await expect(withIdempotency(db, requestWith("k-5"), failingWith(error))).rejects.toBe(error);
   expect(await runs()).toBe(0);
   expect(await db.idempotencyKey.count()).toBe(0);
-  const retry = await withIdempotency(db, requestWith("k-3"), effect({ n: 3 }));
+  const retry = await withIdempotency(db, requestWith("k-5"), effect({ n: 3 }));
   expect(retry.replayed).toBe(false);
   expect(await runs()).toBe(1);
 });

@@ -35,9 +35,9 @@ const WRITE: RouteAuth = { behaviors: ["CreditMemoWrite"] };
 
 // A canceled memo cannot be canceled again, so without a key a retry after a lost answer is fault 104.
 const CancelIdempotencyHeaders = idempotencyHeaders(
-  "Makes a retry safe: the first successful response to a key is stored, and a retry with the same key and request " +
+  "Makes a retry safe: the first response to a key is stored, and a retry with the same key and request " +
     "returns it (with `Idempotent-Replayed: true`) instead of answering fault 104 for the memo it canceled. The same " +
-    "key with a different request is a 409. Failed requests are not stored and may be retried.",
+    "key with a different request is a 409.",
 );
 
 const invalidData = validationFault(INVALID_DATA);

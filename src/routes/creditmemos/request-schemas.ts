@@ -9,7 +9,7 @@ export const CreditmemoParams = Type.Object({
 });
 
 export const IdempotencyHeaders = idempotencyHeaders(
-  "Makes a retry safe: the first successful response to a key is stored, and a retry with the same key and request " +
+  "Makes a retry safe: the first response to a key is stored, and a retry with the same key and request " +
     "returns it (with `Idempotent-Replayed: true`) instead of refunding again. The same key with a different request " +
-    "is a 409. Failed requests are not stored and may be retried.",
+    "is a 409.",
 );

@@ -245,9 +245,9 @@ export const AuditEntryListQuery = creditsListQuery(AUDIT_ENTRY_FIELDS, {
 });
 
 export const IdempotencyHeaders = idempotencyHeaders(
-  "Makes a retry safe: the first successful response to a key is stored, and a retry with the same key and request " +
+  "Makes a retry safe: the first response to a key is stored, and a retry with the same key and request " +
     "returns it (with `Idempotent-Replayed: true`) instead of applying the change again. The same key with a different " +
-    "request is a 409. Keys belong to the caller that sent them. Failed requests are not stored and may be retried.",
+    "request is a 409. Keys belong to the caller that sent them.",
 );
 
 // Request amounts are not coerced: `true`, `[5]`, `"0x10"` or `"1e2"` are refused, not read as 1, 5, 16 or 100.

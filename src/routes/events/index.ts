@@ -48,9 +48,9 @@ const READ: RouteAuth = { behaviors: ["EventRead"] };
 const MANAGE: RouteAuth = { behaviors: ["EventSubscriptionManage"] };
 
 const CreateIdempotencyHeaders = idempotencyHeaders(
-  "Makes a retry safe: the first successful response to a key is stored, and a retry with the same key and body " +
+  "Makes a retry safe: the first response to a key is stored, and a retry with the same key and body " +
     "returns it (with `Idempotent-Replayed: true`) instead of creating a second subscription. The same key with a " +
-    "different body is a 409. Failed requests are not stored and may be retried.",
+    "different body is a 409.",
 );
 
 /** The calling application's client id: subscriptions belong to an application (the routes refuse shopper tokens). */

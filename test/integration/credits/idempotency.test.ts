@@ -107,14 +107,31 @@ describe("POST /credits/{code}/transactions with Idempotency-Key", () => {
     expect(await harness.database.prisma.creditTransaction.count({ where: { creditId: credit.id } })).toBe(2);
   });
 
-  test("a refused debit is not stored: the same key works once the balance allows it", async () => {
+  test("a refused debit is the key's answer: a retry after a top-up is refused again and debits nothing", async () => {
     const { app, credit, path } = await card();
     const debit = { transactionType: "Debit", impactAmount: 150 };
     const refused = await api(harness).post(path).set(app).set("Idempotency-Key", "debit-3").send(debit);
     expect(refused.status).toBe(409);
+    expect(refused.headers["idempotent-replayed"]).toBeUndefined();
     await api(harness).post(path).set(app).send({ transactionType: "Credit", impactAmount: 50 }).expect(200);
-    const accepted = await api(harness).post(path).set(app).set("Idempotency-Key", "debit-3").send(debit);
-    expect(accepted.status).toBe(200);
+    const retry = await api(harness).post(path).set(app).set("Idempotency-Key", "debit-3").send(debit);
+    expect(retry.status).toBe(409);
+    expect(retry.body).toEqual(refused.body);
+    expect(retry.headers["idempotent-replayed"]).toBe("true");
+    expect(await balance(credit.id)).toBe("150.00");
+    // The same debit as a new attempt, with a new key, goes through.
+    await api(harness).post(path).set(app).set("Idempotency-Key", "debit-3b").send(debit).expect(200);
     expect(await balance(credit.id)).toBe("0.00");
+  });
+
+  test("a debit of a credit that does not exist yet stays a 404 for its key", async () => {
+    const { app, tenantId } = await card();
+    const path = `${CREDITS}/GC-LATER/transactions`;
+    const debit = { transactionType: "Debit", impactAmount: 5 };
+    expect((await api(harness).post(path).set(app).set("Idempotency-Key", "debit-4").send(debit)).status).toBe(404);
+    await createCredit(harness.database.prisma, { tenantId, code: "GC-LATER", initialBalance: "10" });
+    const retry = await api(harness).post(path).set(app).set("Idempotency-Key", "debit-4").send(debit);
+    expect(retry.status).toBe(404);
+    expect(retry.headers["idempotent-replayed"]).toBe("true");
   });
 });
