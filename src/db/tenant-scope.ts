@@ -197,6 +197,10 @@ function scopeArgs(plan: Plan, operation: string, args: Args, tenantId: number, 
   }
   const scoped: Args = { ...args };
   if (FILTERED.has(operation)) scoped.where = withScope(args.where, plan.filter(tenantId));
+  if (args["cursor"] !== undefined) scoped["cursor"] = scopedCursor(plan, args["cursor"] as Where, tenantId);
+  for (const key of ["include", "select"] as const) {
+    if (args[key] !== undefined) scoped[key] = withNestedCursors(plan, args[key] as Data, tenantId);
+  }
   const write = { tenantId, checks };
   if (operation === "create") scoped.data = writeData(plan, args.data as Data, "create", undefined, write);
   if (operation === "createMany" || operation === "createManyAndReturn") {
@@ -217,6 +221,38 @@ function withScope(where: Where | undefined, scope: Where): Where {
   if (where === undefined) return scope;
   const and = where["AND"];
   return { ...where, AND: and === undefined ? [scope] : [...(Array.isArray(and) ? and : [and]), scope] };
+}
+
+/**
+ * A cursor names a row whose values the page is compared with, looked up apart from the `where`: another tenant's
+ * row as the cursor would page the tenant's rows by that row's balance or date, an oracle on it. With the tenant
+ * column added, another tenant's cursor is missing (no rows, as for any missing cursor). A model without a tenant
+ * column has no scalar to add (a cursor takes no relation filter), so its cursors are refused; nothing pages them.
+ */
+function scopedCursor(plan: Plan, cursor: Where, tenantId: number): Where {
+  const column = plan.column;
+  if (column === undefined) throw new Error(`tenant scope: a cursor on ${plan.model} is refused: it has no tenant column`);
+  if (column in cursor && cursor[column] !== tenantId) {
+    throw new Error(`tenant scope: a cursor on ${plan.model} names another tenant's row`);
+  }
+  return { ...cursor, [column]: tenantId };
+}
+
+/** An include or select with the cursors of its nested to-many reads scoped like the top-level one. */
+function withNestedCursors(plan: Plan, selection: Data, tenantId: number): Data {
+  const scoped: Data = { ...selection };
+  for (const [name, value] of Object.entries(selection)) {
+    const relation = plan.relations.get(name);
+    if (relation === undefined || value === null || typeof value !== "object") continue;
+    const target = PLANS[relation.model];
+    const nested: Data = { ...(value as Data) };
+    if (nested["cursor"] !== undefined) nested["cursor"] = scopedCursor(target, nested["cursor"] as Where, tenantId);
+    for (const key of ["include", "select"] as const) {
+      if (nested[key] !== undefined) nested[key] = withNestedCursors(target, nested[key] as Data, tenantId);
+    }
+    scoped[name] = nested;
+  }
+  return scoped;
 }
 
 const TENANT_KEYED_PARENTS = new Set<ModelName | undefined>(["Tenant", "Customer"]);
