@@ -7,7 +7,8 @@
  * Creates a throwaway PostgreSQL database — BENCH_DATABASE_URL as given, else `tally_bench_report` on the server of
  * DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/tally_bench_report — migrates it and loads one loyalty
  * account with set-based SQL (generate_series): the customers, each with ledger entries in the reported campaign,
- * half of them also in a second campaign of the same coalition. It builds the working tree (`npm run build`) and,
+ * half of them also in a second campaign of the same coalition (the ledger's triggers fill loyalty_balances as the
+ * entries go in). It builds the working tree (`npm run build`) and,
  * for the `committed` peer, HEAD in a temporary git worktree, and starts each as production starts it
  * (`node dist/server.js`, NODE_ENV=production, the default log level, its log written to a file), so that a change's
  * gain is measured in one run on a shared machine. Every report is fetched once from each peer by a client process
@@ -29,7 +30,7 @@ import pg from "pg";
 import { generateSecret, hashSecret } from "../../src/auth/secrets.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
-import { balancesBatchQuery } from "../../src/routes/loyalty/sql.js";
+import { framedBatchQuery } from "../../src/routes/loyalty/sql.js";
 import {
   backendTicksBetween,
   benchDatabaseUrl,
@@ -360,10 +361,15 @@ function summarize(results: Map<string, Measurement[]>, peers: Peer[]): void {
   }
 }
 
-/** The plan PostgreSQL picks for a batch in the middle of the report, run as Tally runs it (JIT off). */
+/** The plan PostgreSQL picks for a batch in the middle of the report, framed as Tally runs it there (JIT off). */
 async function printPlan(): Promise<void> {
-  const batch = balancesBatchQuery(
-    { tenantId: TENANT_ID, campaignIds: [CAMPAIGN_ID, PARTNER_CAMPAIGN_ID], kind: "Points" },
+  const batch = framedBatchQuery(
+    {
+      tenantId: TENANT_ID,
+      campaignIds: [CAMPAIGN_ID, PARTNER_CAMPAIGN_ID],
+      kind: "Points",
+      valuation: { kind: "Points", pointsPerCurrencyUnit: 1000 },
+    },
     { after: Math.floor(CUSTOMERS / 2), offset: 0, size: 2_000 },
   );
   const explain = Prisma.sql`EXPLAIN (ANALYZE, COSTS OFF) ${batch}`;

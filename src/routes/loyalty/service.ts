@@ -4,9 +4,10 @@ import { Errors } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { ApiAccount } from "./credentials.js";
 import type { CoalitionKind } from "./params.js";
+import { FrameEncoder } from "./frames.js";
 import { customerMapper, type Valuation } from "./records.js";
-import { type BatchRow, balancesBatchQuery, type LedgerScope } from "./sql.js";
-import type { ReportCustomer } from "./writers.js";
+import { type BatchRow, type BatchWindow, balancesBatchQuery, encoderRatio, type FrameRow, framedBatchQuery, type LedgerScope } from "./sql.js";
+import { type OutputFormat, reportWriter } from "./writers.js";
 
 /** What a report reads (campaigns, tenant) and how it values what it reads. */
 export interface ReportScope extends LedgerScope {
@@ -63,47 +64,56 @@ export interface Paging {
   limit: number | undefined;
 }
 
-export interface BatchOptions<T> {
+/** Where customers become report text. */
+export type Rendering =
+  /** In SQL, a frame per customer (framedBatchQuery), then bytes by a FrameEncoder: one string per customer. */
+  | "frames"
+  /** From the driver's rows (balancesBatchQuery) by customerMapper and the writer: a string per column. */
+  | "rows";
+
+export interface BatchOptions {
   /** Customers per query. */
   batchSize: number;
-  /** Customers per call of `render`. */
-  chunkSize: number;
   /** Aborted when the client goes away: no further batch is queried. */
   signal: AbortSignal;
-  /** Turns a few customers into what is yielded (the response text for them). */
-  render: (customers: ReportCustomer[]) => T;
+  format: OutputFormat;
+  rendering: Rendering;
 }
 
+/** A batch of the report as bytes, and how many customers they hold. */
+export interface RenderedBatch {
+  bytes: Buffer;
+  customers: number;
+}
+
+// Customers per piece of text on the "rows" rendering: at most about 90 KB even in UTF-16, under V8's large-object
+// size, so the text of a chunk is collected young; text for a whole batch (megabytes) would wait in large-object
+// space for a full collection.
+const CUSTOMERS_PER_CHUNK = 50;
+
 /**
- * The report, a batch per query in customer order, each batch yielded as the `render`ings of its chunks. Only one
- * rendered batch and the query for the next are alive at a time, so memory stays flat whatever the campaign's
- * size; a database error surfaces from the batch it happened in.
+ * The report's customers, a batch per query in customer order, each batch rendered to one Buffer as soon as it
+ * arrives (a Buffer lives outside V8's heap while it waits for the client). Only one rendered batch and the query
+ * for the next are alive at a time, so memory stays flat whatever the campaign's size; a database error surfaces
+ * from the batch it happened in.
  *
- * A batch is rendered as soon as it arrives, a chunk at a time, each chunk's rows dropped once rendered: rows
- * and customers then die young. Kept for the whole batch, or until a slow client has read them, they would be
- * promoted to V8's old generation, and a 200,000-customer report grew the process by 100+ MB of garbage waiting
- * for a full collection (measured). Emptying the array also matters because node-postgres keeps a finished
- * query's result reachable from its pooled connection for a while (pg 8.23).
+ * Rows are dropped as they are rendered, so they die young. Kept for the whole batch, or until a slow client has
+ * read them, they would be promoted to V8's old generation, and a 200,000-customer report grew the process by
+ * 100+ MB of garbage waiting for a full collection (measured). Emptying the array also matters because
+ * node-postgres keeps a finished query's result reachable from its pooled connection for a while (pg 8.23).
  */
-export async function* customerBalanceBatches<T>(
+export async function* customerBalanceBatches(
   database: Pick<Database, "kind" | "withSession">,
   scope: ReportScope,
   paging: Paging,
-  options: BatchOptions<T>,
-): AsyncGenerator<T[]> {
-  const toCustomer = customerMapper(scope.valuation);
+  options: BatchOptions,
+): AsyncGenerator<RenderedBatch> {
+  const batch = options.rendering === "frames" ? framedBatches(database, scope, options.format) : rowBatches(database, scope, options.format);
   let remaining = paging.limit ?? Number.POSITIVE_INFINITY;
   const query = async (after: number, offset: number) => {
     const size = Math.min(options.batchSize, remaining);
-    const rows = await queryBatch(database, balancesBatchQuery(scope, { after, offset, size }));
-    const count = rows.length;
-    const next = count === size ? rows.at(-1)?.ref : undefined;
-    const rendered: T[] = [];
-    while (rows.length > 0) {
-      const chunk = rows.splice(0, options.chunkSize).filter((row) => row.in_tenant);
-      if (chunk.length > 0) rendered.push(options.render(chunk.map(toCustomer)));
-    }
-    return { rendered, count, next };
+    const { rendered, count, last } = await batch({ after, offset, size });
+    return { rendered, count, next: count === size ? last : undefined };
   };
   let pending = remaining > 0 ? query(0, paging.offset) : undefined;
   try {
@@ -121,14 +131,55 @@ export async function* customerBalanceBatches<T>(
   }
 }
 
+/** A queried and rendered batch: its bytes, how many customers it queried, and the last one's id (the cursor). */
+type Batcher = (window: BatchWindow) => Promise<{ rendered: RenderedBatch; count: number; last: number | undefined }>;
+
+/** Batches framed by SQL; a customer outside the tenant (frame null) is left out. */
+function framedBatches(database: Pick<Database, "kind" | "withSession">, scope: ReportScope, format: OutputFormat): Batcher {
+  const encoder = new FrameEncoder(format, encoderRatio(scope.valuation));
+  return async (window) => {
+    const rows = await queryBatch<FrameRow>(database, framedBatchQuery(scope, window));
+    const before = encoder.written;
+    for (const row of rows) if (row.frame !== null) encoder.customer(row.frame);
+    const count = rows.length;
+    const last = rows.at(-1)?.ref;
+    rows.length = 0;
+    return { rendered: { bytes: encoder.take(), customers: encoder.written - before }, count, last };
+  };
+}
+
+/** Batches of driver rows, rendered a chunk at a time, each chunk's rows dropped once rendered. */
+function rowBatches(database: Pick<Database, "kind" | "withSession">, scope: ReportScope, format: OutputFormat): Batcher {
+  const toCustomer = customerMapper(scope.valuation);
+  const writer = reportWriter(format);
+  let written = 0;
+  return async (window) => {
+    const rows = await queryBatch<BatchRow>(database, balancesBatchQuery(scope, window));
+    const count = rows.length;
+    const last = rows.at(-1)?.ref;
+    const before = written;
+    const chunks: Buffer[] = [];
+    while (rows.length > 0) {
+      const chunk = rows.splice(0, CUSTOMERS_PER_CHUNK).filter((row) => row.in_tenant);
+      if (chunk.length === 0) continue;
+      chunks.push(Buffer.from(writer.customers(chunk.map(toCustomer), written === 0)));
+      written += chunk.length;
+    }
+    return { rendered: { bytes: Buffer.concat(chunks), customers: written - before }, count, last };
+  };
+}
+
 /**
  * Runs a batch query on a raw session rather than through Prisma's $queryRaw. Through Prisma the driver's rows
  * cannot be released early (see above): the process grew by about 160 MB of promoted garbage during a
  * 200,000-customer report. On the session they can, and the query costs a third less CPU. The statement is still
  * built with Prisma.sql, so every value is a parameter.
  */
-async function queryBatch(database: Pick<Database, "kind" | "withSession">, sql: Prisma.Sql): Promise<BatchRow[]> {
-  const run = (session: SqlClient) => session.query<BatchRow>(sql.text, sql.values);
+async function queryBatch<Row extends Record<string, unknown>>(
+  database: Pick<Database, "kind" | "withSession">,
+  sql: Prisma.Sql,
+): Promise<Row[]> {
+  const run = (session: SqlClient) => session.query<Row>(sql.text, sql.values);
   // PGlite is built without LLVM, so it has no JIT to turn off; and its one session is every request's, so a
   // transaction begun there would take in other requests' statements.
   return database.withSession((session) => (database.kind === "embedded" ? run(session) : withoutJit(session, run)));
