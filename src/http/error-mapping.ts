@@ -48,6 +48,8 @@ export function toApiError(error: unknown): ApiError {
   if (prismaCode === "P2002") return Errors.alreadyExists("An item with the same unique value already exists.");
   if (prismaCode === "P2025") return Errors.notFound("The requested item was not found.");
   if (prismaCode === "P2003") return Errors.conflict("The request refers to an item that does not exist.");
+  // Only a caller's number reaches a column out of its range (an id or site past 32 bits): what Tally computes is bounded.
+  if (prismaCode === "P2020") return Errors.invalidParameter("A number in the request is out of range.");
   if (typeof thrown.statusCode === "number" && thrown.statusCode >= 400 && thrown.statusCode < 500) {
     return fromClientError(thrown.statusCode, thrown.message);
   }

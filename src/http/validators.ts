@@ -90,12 +90,39 @@ function bodyValidator(validate: ValidateFunction): FastifyValidator {
   return check;
 }
 
+/**
+ * Ajv's coercion turns `Infinity`, `1e400` or 400 nines into Infinity and lets it through `integer` and `maximum`, so a
+ * coerced query, path or header value is also checked to be finite (the database's integer columns have no Infinity).
+ */
+function textValidator(validate: ValidateFunction): FastifyValidator {
+  const check = (data: unknown): boolean => {
+    const valid = validate(data);
+    check.errors = valid ? null : (validate.errors ?? []);
+    const infinite = valid ? nonFiniteValue(data) : undefined;
+    if (infinite === undefined) return valid;
+    check.errors = [{ keyword: "type", instancePath: jsonPointer([infinite]), schemaPath: "#", params: { type: "number" }, message: "must be a finite number" }];
+    return false;
+  };
+  check.errors = null as ErrorObject[] | null;
+  return check;
+}
+
+/** The name of the first value (or value in a list) of a flat object that is an infinite number. */
+function nonFiniteValue(data: unknown): string | undefined {
+  if (data === null || typeof data !== "object") return undefined;
+  for (const [name, value] of Object.entries(data)) {
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    if (values.some((item) => typeof item === "number" && !Number.isFinite(item))) return name;
+  }
+  return undefined;
+}
+
 /** Fastify's validator factory: called once per plugin context with the schemas added there (`addSchema`). */
 function buildValidator(externalSchemas: ExternalSchemas): FastifySchemaCompiler<AnySchema> {
   const body = newAjv(BODY_OPTIONS, externalSchemas);
   const text = newAjv(TEXT_OPTIONS, externalSchemas);
   return ({ schema, httpPart }) => {
-    return httpPart === "body" ? bodyValidator(compile(body, schema)) : compile(text, schema);
+    return httpPart === "body" ? bodyValidator(compile(body, schema)) : textValidator(compile(text, schema));
   };
 }
 

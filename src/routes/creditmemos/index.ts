@@ -86,7 +86,7 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "memo does not exist) — 404.",
         tags: TAGS,
         params: CreditmemoParams,
-        response: { 200: Type.Ref("salesOrderCreditmemoEntity"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("salesOrderCreditmemoEntity"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request) => formatCreditmemo(await getCreditmemo(request.tenantDb, request.params.creditmemoIncrementId)),
@@ -121,7 +121,7 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         headers: IdempotencyHeaders,
         params: OrderParams,
         body: NewCreditmemoBody,
-        response: { 201: Type.Ref("CreatedCreditmemo"), ...ErrorResponses(400, 401, 403, 404, 409) },
+        response: { 201: Type.Ref("CreatedCreditmemo"), ...ErrorResponses(400, 401, 403, 404, 409, 414) },
       },
     },
     async (request, reply) =>
@@ -149,7 +149,7 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         headers: IdempotencyHeaders,
         params: CreditmemoParams,
         body: NewCommentBody,
-        response: { 200: Type.Ref("salesOrderCreditmemoEntity"), ...ErrorResponses(400, 401, 403, 404, 409) },
+        response: { 200: Type.Ref("salesOrderCreditmemoEntity"), ...ErrorResponses(400, 401, 403, 404, 409, 414) },
       },
     },
     async (request, reply) =>
@@ -178,7 +178,7 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         headers: CancelIdempotencyHeaders,
         params: CreditmemoParams,
-        response: { 200: Type.Ref("salesOrderCreditmemoEntity"), ...ErrorResponses(400, 401, 403, 404, 409) },
+        response: { 200: Type.Ref("salesOrderCreditmemoEntity"), ...ErrorResponses(400, 401, 403, 404, 409, 413, 414, 415) },
       },
     },
     async (request, reply) =>
@@ -208,7 +208,7 @@ const creditmemoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         params: OrderParams,
         body: OrderImportBody,
-        response: { 200: Type.Ref("OrderSnapshot"), 201: Type.Ref("OrderSnapshot"), ...ErrorResponses(400, 401, 403, 409) },
+        response: { 200: Type.Ref("OrderSnapshot"), 201: Type.Ref("OrderSnapshot"), ...ErrorResponses(400, 401, 403, 409, 414) },
       },
     },
     async (request, reply) =>

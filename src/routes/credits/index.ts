@@ -77,7 +77,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         params: CodeParams,
         querystring: ResponseFieldsQuery,
-        response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request) => {
@@ -134,7 +134,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: CodeParams,
         querystring: ResponseFieldsQuery,
         body: CreditUpdateBody,
-        response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request, reply) => {
@@ -159,7 +159,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "transactions and audit trail are kept (with a Deleted entry), and its code stays reserved. Answers 204.",
         tags: TAGS,
         params: CodeParams,
-        response: { 204: EmptyBody("Deleted; no body."), ...ErrorResponses(400, 401, 403, 404, 409) },
+        response: { 204: EmptyBody("Deleted; no body."), ...ErrorResponses(400, 401, 403, 404, 409, 413, 414, 415) },
       },
     },
     async (request, reply) =>
@@ -183,7 +183,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         params: CodeParams,
         querystring: ResponseFieldsQuery,
-        response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404, 409) },
+        response: { 200: Type.Ref("CustomerCredit"), ...ErrorResponses(400, 401, 403, 404, 409, 413, 414, 415) },
       },
     },
     async (request, reply) => {
@@ -217,7 +217,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         params: CodeParams,
         querystring: UserIdQuery,
-        response: { 200: EmptyBody("Queued; empty body."), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: EmptyBody("Queued; empty body."), ...ErrorResponses(400, 401, 403, 404, 413, 414, 415) },
       },
     },
     async (request, reply) =>
@@ -240,7 +240,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         params: CodeParams,
         querystring: TransactionListQuery,
-        response: { 200: Type.Ref("CreditTransactionCollection"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("CreditTransactionCollection"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request) => {
@@ -269,7 +269,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: CodeParams,
         querystring: ResponseFieldsQuery,
         body: NewTransactionBody,
-        response: { 200: Type.Ref("CreditTransaction"), ...ErrorResponses(400, 401, 403, 404, 409) },
+        response: { 200: Type.Ref("CreditTransaction"), ...ErrorResponses(400, 401, 403, 404, 409, 414) },
       },
     },
     async (request, reply) => {
@@ -294,7 +294,7 @@ const creditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         params: CodeParams,
         querystring: AuditEntryListQuery,
-        response: { 200: Type.Ref("CreditAuditEntryCollection"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("CreditAuditEntryCollection"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request) => {

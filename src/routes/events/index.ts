@@ -110,7 +110,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, {
         tags: TAGS,
         params: EventIdParams,
         querystring: ResponseFieldsQuery,
-        response: { 200: Type.Ref("Event"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("Event"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request) => {
@@ -187,7 +187,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, {
         tags: PUSH_TAGS,
         params: SubscriptionIdParams,
         body: SubscriptionReplaceBody,
-        response: { 200: Type.Ref("EventSubscription"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("EventSubscription"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request, reply) => {
@@ -212,7 +212,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, {
           "sent to its endpoint. Another application's subscription answers 404. Answers 204.",
         tags: PUSH_TAGS,
         params: SubscriptionIdParams,
-        response: { 204: NoContent("Deleted; no body."), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 204: NoContent("Deleted; no body."), ...ErrorResponses(400, 401, 403, 404, 413, 414, 415) },
       },
     },
     async (request, reply) => {
@@ -258,7 +258,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, {
         tags: PUSH_TAGS,
         params: SubscriptionIdParams,
         querystring: DeliveryListQuery,
-        response: { 200: Type.Ref("EventDeliverySummaryCollection"), ...ErrorResponses(400, 401, 403) },
+        response: { 200: Type.Ref("EventDeliverySummaryCollection"), ...ErrorResponses(400, 401, 403, 414) },
       },
     },
     async (request) => {
@@ -281,7 +281,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, {
         tags: PUSH_TAGS,
         params: DeliveryParams,
         querystring: DeliveryResponseFieldsQuery,
-        response: { 200: Type.Ref("EventDeliverySummary"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("EventDeliverySummary"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request) => {
@@ -305,7 +305,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, {
           "summary; the delivery happens in the background (read it back to follow it), once the subscription is active.",
         tags: PUSH_TAGS,
         params: DeliveryParams,
-        response: { 202: Type.Ref("EventDeliverySummary"), ...ErrorResponses(400, 401, 403, 404, 409) },
+        response: { 202: Type.Ref("EventDeliverySummary"), ...ErrorResponses(400, 401, 403, 404, 409, 413, 414, 415) },
       },
     },
     async (request, reply) => {

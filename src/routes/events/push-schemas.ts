@@ -3,7 +3,7 @@ import { EVENT_TOPICS } from "../../events/topics.js";
 import { collection, listQuery } from "../../http/list-schemas.js";
 import { describeFields, FILTER_GRAMMAR } from "../../query/index.js";
 import { DELIVERY_FIELDS, DELIVERY_STATUSES, SUBSCRIPTION_FIELDS } from "./push-fields.js";
-import { eventExample, ExtendedProperty, NO_NUL, nullable } from "./schemas.js";
+import { eventExample, ExtendedProperty, ID_CHARACTERS, NO_NUL, nullable } from "./schemas.js";
 
 const DATE = "ISO-8601 in UTC, e.g. 2026-12-01T09:30:00.000Z";
 const TOPICS = EVENT_TOPICS.map((topic) => `\`${topic}\``).join(", ");
@@ -288,6 +288,7 @@ export const SubscriptionIdParams = Type.Object({
   subscriptionId: Type.String({
     minLength: 1,
     maxLength: 100,
+    pattern: ID_CHARACTERS,
     description: `The subscription's id ${ID_TEXT}.`,
     examples: [DEMO_SUBSCRIPTION_ID],
   }),
@@ -298,6 +299,7 @@ export const DeliveryParams = Type.Object({
   processId: Type.String({
     minLength: 1,
     maxLength: 100,
+    pattern: ID_CHARACTERS,
     description: `The delivery's process id, the \`id\` of its summary ${ID_TEXT}.`,
     examples: [DEMO_PROCESS_ID],
   }),

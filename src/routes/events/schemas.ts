@@ -13,6 +13,8 @@ export function nullable<T extends Scalar>(type: T, options: Record<string, unkn
 
 // PostgreSQL text cannot hold NUL, so a NUL in a request is refused up front instead of failing in the database.
 export const NO_NUL = "^[^\\u0000]*$";
+/** An id in the path: no control characters (PostgreSQL's text cannot hold NUL; no id has the others). */
+export const ID_CHARACTERS = "^[^\\u0000-\\u001f\\u007f]+$";
 const DATE = "ISO-8601 in UTC, e.g. 2026-12-01T09:30:00.000Z";
 
 // What a debit of 12.50 through the REST API (with `x-vol-site: 41316`) writes for the demo credit of the other
@@ -128,6 +130,7 @@ export const EventIdParams = Type.Object({
   eventId: Type.String({
     minLength: 1,
     maxLength: 100,
+    pattern: ID_CHARACTERS,
     description: "The event's id (a UUID, matched case-insensitively).",
     examples: [DEMO_EVENT_ID],
   }),

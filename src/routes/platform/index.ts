@@ -60,7 +60,7 @@ const platformRoutes: FastifyPluginAsyncTypebox<PlatformRoutesOptions> = async (
         description: "Kibo's SDK calls this after authenticating and uses `domain` as its API host. Only the token's own tenant is visible.",
         tags: ["Authentication"],
         params: TenantParams,
-        response: { 200: Type.Ref("Tenant"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("Tenant"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request) => {

@@ -47,7 +47,7 @@ const storeCreditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         params: CustomerParams,
         querystring: BalanceQuery,
-        response: { 200: Type.Ref("StoreCreditBalance"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("StoreCreditBalance"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request) => {
@@ -78,7 +78,7 @@ const storeCreditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         params: CustomerParams,
         querystring: HistoryQuery,
-        response: { 200: Type.Ref("StoreCreditHistoryCollection"), ...ErrorResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref("StoreCreditHistoryCollection"), ...ErrorResponses(400, 401, 403, 404, 414) },
       },
     },
     async (request) => {
