@@ -86,6 +86,8 @@ function authorize(caller: Caller, auth: RouteAuth): void {
   }
 }
 
+const MAX_SITE_ID = 2_147_483_647;
+
 /** `x-vol-tenant` must agree with the token; `x-vol-site` must be one of the tenant's sites. */
 async function withTenantHeaders(app: FastifyInstance, request: FastifyRequest, caller: Caller): Promise<Caller> {
   const tenantHeader = request.headers["x-vol-tenant"];
@@ -95,7 +97,8 @@ async function withTenantHeaders(app: FastifyInstance, request: FastifyRequest, 
   const siteHeader = request.headers["x-vol-site"];
   if (siteHeader === undefined) return caller;
   const siteId = Number(siteHeader);
-  const website = Number.isSafeInteger(siteId)
+  // Sites are stored as PostgreSQL integers: a number outside them names no site, and is never sent to the database.
+  const website = Number.isInteger(siteId) && siteId > 0 && siteId <= MAX_SITE_ID
     ? await app.db.prisma.website.findFirst({ where: { siteId, tenantId: caller.tenantId }, select: { id: true } })
     : null;
   if (!website) throw Errors.forbidden(`Site ${String(siteHeader)} does not belong to tenant ${caller.tenantId}.`);

@@ -43,6 +43,11 @@ export class ApiUserAuthenticator {
  * tenant on purpose: the tenant is what these credentials establish.
  */
 async function verifyApiUser(prisma: PrismaClient, credentials: ApiCredentials): Promise<ApiAccount | undefined> {
+  // PostgreSQL text cannot hold NUL, which the database would refuse with an error: no stored user has one.
+  if (credentials.userId.includes("\u0000") || credentials.accountCode.includes("\u0000")) {
+    await verifyAgainstDecoy(credentials.key);
+    return undefined;
+  }
   const user = await prisma.loyaltyApiUser.findFirst({
     where: { userId: credentials.userId, account: { accountCode: credentials.accountCode } },
     select: { keyHash: true, revokedAt: true, account: { select: { id: true, tenantId: true } } },

@@ -51,6 +51,9 @@ describe("wrong credentials", () => {
       exampleParams({ account_id: other.accountCode }),
       exampleParams({ user_id: "mary1980" }),
       withoutKey,
+      // PostgreSQL text cannot hold NUL: such a user or account cannot exist, and must not reach the database.
+      exampleParams({ user_id: `${EXAMPLE.userId}\u0000` }),
+      exampleParams({ account_id: `\u0000${EXAMPLE.accountCode}` }),
     ];
     for (const params of attempts) {
       const response = await post({ ...params, output: "JSON" });
