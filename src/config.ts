@@ -10,6 +10,11 @@ export const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { default: "info" }),
   /** PostgreSQL connection string; when absent Tally runs on its embedded PGlite database. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
+  /**
+   * `npm run db:migrate` only: PostgreSQL itself, when DATABASE_URL names a PgBouncer in transaction mode. Migrations
+   * hold a session-level advisory lock across transactions, which such a pooler would leave on a server connection.
+   */
+  DATABASE_MIGRATE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   /** How long a request waits for a pooled connection before failing with 503. */
   DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
@@ -166,6 +171,8 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   "EVENT_SECRET_KEYS",
   "SMTP_URL",
   "REDIS_URL",
+  "DATABASE_URL",
+  "DATABASE_MIGRATE_URL",
 ]);
 
 /**

@@ -65,9 +65,21 @@ export interface EmptyTestDatabase {
   drop(): Promise<void>;
 }
 
-/** Opens an empty database of the kind under test: a throwaway PostgreSQL database, or a fresh in-memory PGlite. */
+/**
+ * Where databases are created, dropped and migrated: PostgreSQL itself (TEST_DATABASE_ADMIN_URL) when the tests reach
+ * it through PgBouncer; see adminServerUrl in global-setup.mjs.
+ */
+export function adminServerUrl(server: string): string {
+  return process.env["TEST_DATABASE_ADMIN_URL"] || server;
+}
+
+/**
+ * Opens an empty database of the kind under test: a throwaway PostgreSQL database, or a fresh in-memory PGlite. On
+ * PostgreSQL it is reached directly, never through a pooler: migration tests hold session-level advisory locks.
+ */
 export async function openEmptyTestDatabase(poolSize = 4): Promise<EmptyTestDatabase> {
-  const server = testServerUrl();
+  const pooled = testServerUrl();
+  const server = pooled && adminServerUrl(pooled);
   if (!server) {
     const loadDataDir = pgliteTemplate("empty");
     const database = await openDatabase({ dataDir: "memory://", poolSize: 1, connectTimeoutMs: 5_000, loadDataDir });

@@ -21,6 +21,15 @@ export function withDatabaseName(url, name) {
   return parsed.toString();
 }
 
+/**
+ * Where databases are created and migrated: TEST_DATABASE_ADMIN_URL when the tests reach PostgreSQL through PgBouncer
+ * (TEST_DATABASE_URL then names the pooler). CREATE DATABASE … TEMPLATE refuses a template with any session open, and
+ * a pooler keeps its server connections open after the migration; the migration's advisory lock is session-level.
+ */
+export function adminServerUrl(server) {
+  return process.env.TEST_DATABASE_ADMIN_URL || server;
+}
+
 /** Where this run's PGlite tarballs live; set by global setup, inherited by workers (see test/helpers/database.ts). */
 export const PGLITE_TEMPLATE_ENV = "TALLY_TEST_PGLITE_TEMPLATE";
 
@@ -45,12 +54,13 @@ export default async function globalSetup(globalConfig) {
   }
   const prefix = runPrefix();
   const template = `${prefix}_template`;
-  const admin = new pg.Client({ connectionString: withDatabaseName(server, "postgres") });
+  const direct = adminServerUrl(server);
+  const admin = new pg.Client({ connectionString: withDatabaseName(direct, "postgres") });
   await admin.connect();
   try {
     await recreate(admin, template);
     execFileSync("node", ["--import", "tsx", "src/cli/migrate.ts"], {
-      env: { ...process.env, DATABASE_URL: withDatabaseName(server, template) },
+      env: migrateEnv(withDatabaseName(direct, template)),
       stdio: ["ignore", "ignore", "inherit"],
     });
     for (let worker = 1; worker <= Math.max(1, globalConfig.maxWorkers); worker += 1) {
@@ -59,6 +69,13 @@ export default async function globalSetup(globalConfig) {
   } finally {
     await admin.end();
   }
+}
+
+/** The migrate command's environment for `url`: a DATABASE_MIGRATE_URL the developer exported would win over it. */
+function migrateEnv(url) {
+  const env = { ...process.env, DATABASE_URL: url };
+  delete env.DATABASE_MIGRATE_URL;
+  return env;
 }
 
 async function recreate(admin, name, template) {

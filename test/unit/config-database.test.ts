@@ -1,5 +1,6 @@
 import { loadConfig } from "../../src/config.js";
 import { PRODUCTION_ENV } from "../helpers/production-env.js";
+import { configProblems } from "../helpers/config.js";
 
 const production = PRODUCTION_ENV;
 
@@ -29,4 +30,10 @@ test("production with DATABASE_URL starts, and may not also choose the embedded 
 test("outside production the embedded database stays the default", () => {
   expect(loadConfig({}).DATABASE_URL).toBeUndefined();
   expect(() => loadConfig({ NODE_ENV: "test", EMBEDDED_DATA_DIR: "memory://" })).not.toThrow();
+});
+
+test.each(["DATABASE_URL", "DATABASE_MIGRATE_URL"])("a malformed %s is named, never echoed (it may hold a password)", (name) => {
+  const found = configProblems({ [name]: "mysql://tally:hunter2@db:3306/tally" });
+  expect(found).toEqual([expect.stringMatching(new RegExp(`^${name}=\\[redacted\\]`))]);
+  expect(found.join()).not.toContain("hunter2");
 });
