@@ -142,6 +142,8 @@ async function main(): Promise<void> {
     const started = performance.now();
     const loaded = flags.reuse && (await existingCredits(admin, name)) === CREDITS;
     if (loaded) {
+      // Kept from an older tree, it may lack this one's migrations; both builds then run on the newer schema.
+      await withBenchSession(migrate);
       console.log(`Reusing ${name}: ${CREDITS.toLocaleString()} credits already loaded.`);
     } else {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -172,18 +174,31 @@ async function existingCredits(admin: pg.Client, name: string): Promise<number |
 }
 
 /** Migrates the new database and fills it with set-based SQL (one statement per table, no row-by-row inserts). */
-async function loadData(): Promise<void> {
+/** Runs `work` on one connection to the benchmark's database. */
+async function withBenchSession(work: (client: pg.Client) => Promise<void>): Promise<void> {
   const client = new pg.Client({ connectionString: URL_ });
   await client.connect();
   try {
-    const session = {
-      query: async <Row extends Record<string, unknown>>(text: string, params: readonly unknown[] = []) =>
-        (await client.query<Row>(text, [...params])).rows,
-      exec: async (script: string) => {
-        await client.query(script);
-      },
-    };
-    await applyMigrations(session, readMigrations());
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function migrate(client: pg.Client): Promise<void> {
+  const session = {
+    query: async <Row extends Record<string, unknown>>(text: string, params: readonly unknown[] = []) =>
+      (await client.query<Row>(text, [...params])).rows,
+    exec: async (script: string) => {
+      await client.query(script);
+    },
+  };
+  await applyMigrations(session, readMigrations());
+}
+
+async function loadData(): Promise<void> {
+  await withBenchSession(async (client) => {
+    await migrate(client);
     await timed("tenant and customers", () =>
       client.query(
         `WITH t AS (INSERT INTO tenants (id, name, domain) VALUES ($1, 'Bench tenant', 'bench.tally.localhost'))
@@ -221,9 +236,7 @@ async function loadData(): Promise<void> {
     );
     // Sets the visibility map (index-only counts) and the statistics the planner chooses indexes with.
     await timed("VACUUM ANALYZE", () => client.query("VACUUM ANALYZE"));
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function benchmark(): Promise<void> {
