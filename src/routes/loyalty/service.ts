@@ -93,9 +93,9 @@ const CUSTOMERS_PER_CHUNK = 50;
 
 /**
  * The report's customers, a batch per query in customer order, each batch rendered to one Buffer as soon as it
- * arrives (a Buffer lives outside V8's heap while it waits for the client). Only one rendered batch and the query
- * for the next are alive at a time, so memory stays flat whatever the campaign's size; a database error surfaces
- * from the batch it happened in.
+ * arrives (a Buffer lives outside V8's heap while it waits for the client). Only the batch being rendered or
+ * written and the query for the next are alive at a time, so memory stays flat whatever the campaign's size; a
+ * database error surfaces from the batch it happened in.
  *
  * Rows are dropped as they are rendered, so they die young. Kept for the whole batch, or until a slow client has
  * read them, they would be promoted to V8's old generation, and a 200,000-customer report grew the process by
@@ -108,22 +108,32 @@ export async function* customerBalanceBatches(
   paging: Paging,
   options: BatchOptions,
 ): AsyncGenerator<RenderedBatch> {
-  const batch = options.rendering === "frames" ? framedBatches(database, scope, options.format) : rowBatches(database, scope, options.format);
+  if (options.rendering === "frames") yield* streamBatches(framedBatches(database, scope, options.format), paging, options);
+  else yield* streamBatches(rowBatches(database, scope, options.format), paging, options);
+}
+
+async function* streamBatches<Row extends { ref: number }>(
+  batches: Batcher<Row>,
+  paging: Paging,
+  options: BatchOptions,
+): AsyncGenerator<RenderedBatch> {
   let remaining = paging.limit ?? Number.POSITIVE_INFINITY;
-  const query = async (after: number, offset: number) => {
+  const query = (after: number, offset: number) => {
     const size = Math.min(options.batchSize, remaining);
-    const { rendered, count, last } = await batch({ after, offset, size });
-    return { rendered, count, next: count === size ? last : undefined };
+    return batches.fetch({ after, offset, size }).then((rows) => ({ rows, size }));
   };
   let pending = remaining > 0 ? query(0, paging.offset) : undefined;
   try {
     while (pending && !options.signal.aborted) {
-      const batch = await pending;
+      const { rows, size } = await pending;
       pending = undefined;
-      remaining -= batch.count;
-      // The next batch is queried while this one is written out, so the database and the socket work together.
-      if (batch.next !== undefined && remaining > 0) pending = query(batch.next, 0);
-      yield batch.rendered;
+      const count = rows.length;
+      const last = rows.at(-1)?.ref;
+      remaining -= count;
+      // The next batch is queried before this one is rendered: PostgreSQL reads and frames it while this process
+      // turns the rows it has into bytes (render yields to the event loop, so the query's round trips go on).
+      if (count === size && last !== undefined && remaining > 0) pending = query(last, 0);
+      yield await batches.render(rows);
     }
   } finally {
     // A batch queried for a client that has gone away is dropped; its failure must not go unhandled.
@@ -131,41 +141,53 @@ export async function* customerBalanceBatches(
   }
 }
 
-/** A queried and rendered batch: its bytes, how many customers it queried, and the last one's id (the cursor). */
-type Batcher = (window: BatchWindow) => Promise<{ rendered: RenderedBatch; count: number; last: number | undefined }>;
+/** How one rendering reads a batch (rows carrying the customer id, the cursor) and turns it into bytes. */
+interface Batcher<Row extends { ref: number }> {
+  fetch(window: BatchWindow): Promise<Row[]>;
+  /** Renders and drops the rows; a customer outside the tenant is left out. */
+  render(rows: Row[]): Promise<RenderedBatch>;
+}
+
+/** Customers rendered between two turns of the event loop: a few milliseconds of work. */
+const CUSTOMERS_PER_TURN = 500;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Batches framed by SQL; a customer outside the tenant (frame null) is left out. */
-function framedBatches(database: Pick<Database, "kind" | "withSession">, scope: ReportScope, format: OutputFormat): Batcher {
+function framedBatches(database: Pick<Database, "kind" | "withSession">, scope: ReportScope, format: OutputFormat): Batcher<FrameRow> {
   const encoder = new FrameEncoder(format, encoderRatio(scope.valuation));
-  return async (window) => {
-    const rows = await queryBatch<FrameRow>(database, framedBatchQuery(scope, window));
-    const before = encoder.written;
-    for (const row of rows) if (row.frame !== null) encoder.customer(row.frame);
-    const count = rows.length;
-    const last = rows.at(-1)?.ref;
-    rows.length = 0;
-    return { rendered: { bytes: encoder.take(), customers: encoder.written - before }, count, last };
+  return {
+    fetch: (window) => queryBatch<FrameRow>(database, framedBatchQuery(scope, window)),
+    async render(rows) {
+      const before = encoder.written;
+      for (let index = 0; index < rows.length; index += 1) {
+        const frame = rows[index]!.frame;
+        if (frame !== null) encoder.customer(frame);
+        if (index % CUSTOMERS_PER_TURN === CUSTOMERS_PER_TURN - 1) await nextTurn();
+      }
+      rows.length = 0;
+      return { bytes: encoder.take(), customers: encoder.written - before };
+    },
   };
 }
 
 /** Batches of driver rows, rendered a chunk at a time, each chunk's rows dropped once rendered. */
-function rowBatches(database: Pick<Database, "kind" | "withSession">, scope: ReportScope, format: OutputFormat): Batcher {
+function rowBatches(database: Pick<Database, "kind" | "withSession">, scope: ReportScope, format: OutputFormat): Batcher<BatchRow> {
   const toCustomer = customerMapper(scope.valuation);
   const writer = reportWriter(format);
   let written = 0;
-  return async (window) => {
-    const rows = await queryBatch<BatchRow>(database, balancesBatchQuery(scope, window));
-    const count = rows.length;
-    const last = rows.at(-1)?.ref;
-    const before = written;
-    const chunks: Buffer[] = [];
-    while (rows.length > 0) {
-      const chunk = rows.splice(0, CUSTOMERS_PER_CHUNK).filter((row) => row.in_tenant);
-      if (chunk.length === 0) continue;
-      chunks.push(Buffer.from(writer.customers(chunk.map(toCustomer), written === 0)));
-      written += chunk.length;
-    }
-    return { rendered: { bytes: Buffer.concat(chunks), customers: written - before }, count, last };
+  return {
+    fetch: (window) => queryBatch<BatchRow>(database, balancesBatchQuery(scope, window)),
+    async render(rows) {
+      const before = written;
+      const chunks: Buffer[] = [];
+      while (rows.length > 0) {
+        const chunk = rows.splice(0, CUSTOMERS_PER_CHUNK).filter((row) => row.in_tenant);
+        if (chunk.length === 0) continue;
+        chunks.push(Buffer.from(writer.customers(chunk.map(toCustomer), written === 0)));
+        written += chunk.length;
+      }
+      return { bytes: Buffer.concat(chunks), customers: written - before };
+    },
   };
 }
 
