@@ -189,8 +189,9 @@ export async function buildCommittedTally(): Promise<CommittedBuild> {
 
 export interface ServerOptions {
   port: number;
-  databaseUrl: string;
-  poolSize: number;
+  /** Absent: the embedded database, as `env` configures it. */
+  databaseUrl?: string;
+  poolSize?: number;
   /** Settings of this benchmark's own, on top of production's. */
   env?: NodeJS.ProcessEnv;
   /** Write the server's V8 CPU profile to this directory when it stops. */
@@ -225,8 +226,8 @@ export function startProductionServer({
     PORT: String(port),
     // Per-request info lines would be measured as the route's own cost.
     LOG_LEVEL: "warn",
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_SIZE: String(poolSize),
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+    ...(poolSize === undefined ? {} : { DATABASE_POOL_SIZE: String(poolSize) }),
     ...productionKeys(),
     RATE_LIMIT_PER_MINUTE: "0",
     IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0",

@@ -14,7 +14,7 @@
  * than --max-rss-growth MB above the peak between its first tenth (the warm-up) and half-way, printing each failing request with its seed and index.
  * --skip-build runs the dist/ already built (replaying one request after a build, say).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -33,6 +33,7 @@ import {
   positiveFlag,
   printTable,
   residentMegabytes,
+  startProductionServer,
   stopServer,
   timed,
   waitUntilReady,
@@ -103,21 +104,10 @@ async function loadData(options: { url?: string; dataDir: string }): Promise<num
   }
 }
 
+/** Production's settings, the keys the seed sealed its secrets with, and no limit on minting tokens. */
 function startServer(port: number, database: Record<string, string>, log: number): ChildProcess {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env["PATH"],
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    LOG_LEVEL: "warn",
-    ...KEYS,
-    MAIL_DISABLED: "true",
-    RATE_LIMIT_PER_MINUTE: "0",
-    TOKEN_RATE_LIMIT_PER_MINUTE: "10000",
-    EMBEDDED_SOCKET_PORT: "0",
-    ...database,
-  };
-  return spawn(process.execPath, ["dist/server.js"], { cwd: ROOT, env, stdio: ["ignore", log, log] });
+  const env = { ...KEYS, TOKEN_RATE_LIMIT_PER_MINUTE: "10000", EMBEDDED_SOCKET_PORT: "0", ...database };
+  return startProductionServer({ port, env, stdout: log });
 }
 
 async function fuzz(db: string, database: Record<string, string>, otherTenantId: number, logFile: string): Promise<Result> {

@@ -50,6 +50,8 @@ export function toApiError(error: unknown): ApiError {
   if (prismaCode === "P2003") return Errors.conflict("The request refers to an item that does not exist.");
   // Only a caller's number reaches a column out of its range (an id or site past 32 bits): what Tally computes is bounded.
   if (prismaCode === "P2020") return Errors.invalidParameter("A number in the request is out of range.");
+  // PostgreSQL text cannot hold NUL (SQLSTATE 22021): only a caller's text carries one, and no stored value matches it.
+  if (hasSqlState(thrown, "22021")) return Errors.invalidParameter("The request contains a NUL character, which no value can hold.");
   if (typeof thrown.statusCode === "number" && thrown.statusCode >= 400 && thrown.statusCode < 500) {
     return fromClientError(thrown.statusCode, thrown.message);
   }
@@ -75,6 +77,15 @@ function fromClientError(statusCode: number, message: string | undefined): ApiEr
   if (statusCode === 429) return Errors.tooManyRequests(message ?? "Too many requests; slow down.");
   // Fastify's own 4xx messages (bad JSON, body too large, unsupported media type) are written for callers.
   return new ApiError("MISSING_OR_INVALID_PARAMETER", message ?? "Invalid request.", [], statusCode);
+}
+
+/** Whether the error, or the adapter error inside it (a model query's meta, a raw query's cause), has `sqlState`. */
+function hasSqlState(thrown: ThrownError, sqlState: string, depth = 0): boolean {
+  if (depth > 5 || typeof thrown !== "object" || thrown === null) return false;
+  if (thrown.code === sqlState || (thrown as { originalCode?: unknown }).originalCode === sqlState) return true;
+  return [thrown.cause, thrown.meta?.["driverAdapterError"]].some(
+    (inner) => inner !== undefined && hasSqlState(inner as ThrownError, sqlState, depth + 1),
+  );
 }
 
 function isUnavailable(thrown: ThrownError, depth = 0): boolean {

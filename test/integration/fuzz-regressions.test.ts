@@ -39,6 +39,14 @@ describe("requests the fuzzer found answered with a 5xx or an undocumented statu
     expect(response.body).toMatchObject({ errorCode: "MISSING_OR_INVALID_PARAMETER" });
   });
 
+  test("a NUL in a token request's client_id is a 400, not the database's refusal as a 500", async () => {
+    const response = await api(harness)
+      .post("/api/platform/applications/authtickets/oauth")
+      .send({ client_id: "\u0000", client_secret: "12345_Secret", grant_type: "client_credentials" });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ errorCode: "MISSING_OR_INVALID_PARAMETER" });
+  });
+
   test("a path parameter over the router's limit is a documented 414", async () => {
     const { app } = await tenantWithShopper(harness);
     const response = await api(harness).get(`/api/commerce/customer/credits/${"9".repeat(1_000)}/transactions`).set(app);

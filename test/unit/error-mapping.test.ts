@@ -31,6 +31,18 @@ describe("every shape of a lost or unreachable database is 503 SYSTEM_MAINTENANC
     expect(toApiError(error)).toMatchObject({ statusCode: 503, errorCode: "SYSTEM_MAINTENANCE", cause: error });
   });
 
+  test("a NUL the database refused in a model query's or a raw query's text (SQLSTATE 22021) is the caller's 400", () => {
+    const cause = { kind: "postgres", code: "22021", originalCode: "22021", message: 'invalid byte sequence for encoding "UTF8": 0x00' };
+    const modelQuery = new Prisma.PrismaClientKnownRequestError("Database error. Code: `22021`.", {
+      code: "P2039",
+      clientVersion: Prisma.prismaVersion.client,
+      meta: { modelName: "Application", driverAdapterError: driverAdapterError(cause) },
+    });
+    for (const error of [modelQuery, rawQueryFailure(cause)]) {
+      expect(toApiError(error)).toMatchObject({ statusCode: 400, errorCode: "MISSING_OR_INVALID_PARAMETER" });
+    }
+  });
+
   test("a raw query that fails for another reason stays a masked 500", () => {
     const error = rawQueryFailure({ kind: "postgres", code: "42P01", originalCode: "42P01", message: 'relation "x" does not exist' });
     expect(toApiError(error)).toMatchObject({ statusCode: 500, errorCode: "UNEXPECTED_ERROR", message: "An unexpected error occurred." });
