@@ -10,6 +10,7 @@ import { signingKeySealer } from "../../src/auth/secret-box.js";
 import { seedDemoData } from "../../src/demo/seed.js";
 import { DEMO_APPLICATION, LOYALTY_EXAMPLE, MAGENTO_API_USER } from "../../src/examples/index.js";
 import { TEST_KEYS } from "../helpers/auth.js";
+import { resetDatabase } from "../helpers/database.js";
 import { useTestApp } from "../helpers/harness.js";
 
 /**
@@ -30,6 +31,8 @@ let sender: Sender;
 let generator: FuzzGenerator;
 
 beforeAll(async () => {
+  // The worker's database still holds the last test's rows of the file that ran before on it; the seed needs it empty.
+  await resetDatabase(harness.database);
   await seedDemoData(harness.database.prisma, { scale: 0.01, sealer: signingKeySealer(TEST_KEYS) });
   await harness.app.listen({ port: 0, host: "127.0.0.1" });
   const { port } = harness.app.server.address() as AddressInfo;
