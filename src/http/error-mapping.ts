@@ -79,17 +79,28 @@ function fromClientError(statusCode: number, message: string | undefined): ApiEr
   return new ApiError("MISSING_OR_INVALID_PARAMETER", message ?? "Invalid request.", [], statusCode);
 }
 
-/** Whether the error, or the adapter error inside it (a model query's meta, a raw query's cause), has `sqlState`. */
-function hasSqlState(thrown: ThrownError, sqlState: string, depth = 0): boolean {
+/**
+ * Whether `test` holds for the error or an error inside it: a model query's adapter error (its `cause`), or a raw
+ * query's failure (P2010, e.g. the ledger's SELECT … FOR UPDATE), which carries the adapter's error in its meta.
+ */
+function inChain(thrown: ThrownError, test: (error: ThrownError) => boolean, depth = 0): boolean {
   if (depth > 5 || typeof thrown !== "object" || thrown === null) return false;
-  if (thrown.code === sqlState || (thrown as { originalCode?: unknown }).originalCode === sqlState) return true;
+  if (test(thrown)) return true;
   return [thrown.cause, thrown.meta?.["driverAdapterError"]].some(
-    (inner) => inner !== undefined && hasSqlState(inner as ThrownError, sqlState, depth + 1),
+    (inner) => inner !== undefined && inChain(inner as ThrownError, test, depth + 1),
   );
 }
 
-function isUnavailable(thrown: ThrownError, depth = 0): boolean {
-  if (depth > 5 || typeof thrown !== "object" || thrown === null) return false;
+function hasSqlState(thrown: ThrownError, sqlState: string): boolean {
+  return inChain(thrown, (error) => error.code === sqlState || (error as { originalCode?: unknown }).originalCode === sqlState);
+}
+
+function isUnavailable(thrown: ThrownError): boolean {
+  return inChain(thrown, unavailableHere);
+}
+
+/** Whether this error itself, not one inside it, says the database is unreachable, gone or too busy. */
+function unavailableHere(thrown: ThrownError): boolean {
   if (thrown.name === "PrismaClientInitializationError") return true;
   if (typeof thrown.code === "string") {
     if (PRISMA_UNAVAILABLE.has(thrown.code) || SOCKET_CODES.has(thrown.code) || BUSY_SQLSTATES.has(thrown.code)) return true;
@@ -97,11 +108,7 @@ function isUnavailable(thrown: ThrownError, depth = 0): boolean {
   }
   const kind = thrown.kind ?? thrown.meta?.["kind"];
   if (typeof kind === "string" && ADAPTER_UNAVAILABLE.has(kind)) return true;
-  if (thrown.message && UNAVAILABLE_MESSAGES.test(thrown.message)) return true;
-  // A raw query's failure (P2010, e.g. the ledger's SELECT … FOR UPDATE) carries the adapter's error in its meta.
-  return [thrown.cause, thrown.meta?.["driverAdapterError"]].some(
-    (inner) => inner !== undefined && isUnavailable(inner as ThrownError, depth + 1),
-  );
+  return thrown.message !== undefined && UNAVAILABLE_MESSAGES.test(thrown.message);
 }
 
 /** A body of a media type the route does not read (or none named), answered naming the ones it does read. */

@@ -6,13 +6,8 @@ import type { ApiAccount } from "./credentials.js";
 import type { CoalitionKind } from "./params.js";
 import { FrameEncoder } from "./frames.js";
 import { customerMapper, type Valuation } from "./records.js";
-import { type BatchRow, type BatchWindow, balancesBatchQuery, encoderRatio, type FrameRow, framedBatchQuery, type LedgerScope } from "./sql.js";
+import { type BatchRow, type BatchWindow, balancesBatchQuery, encoderRatio, type FrameRow, framedBatchQuery, type ReportScope } from "./sql.js";
 import { type OutputFormat, reportWriter } from "./writers.js";
-
-/** What a report reads (campaigns, tenant) and how it values what it reads. */
-export interface ReportScope extends LedgerScope {
-  valuation: Valuation;
-}
 
 const KIND_NAMES: Record<CoalitionKind, string> = { Points: "points", StoredValue: "stored-value" };
 

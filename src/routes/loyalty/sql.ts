@@ -58,8 +58,8 @@ export function balancesBatchQuery(scope: LedgerScope, window: BatchWindow): Pri
   );
 }
 
-/** What a framed batch must know beyond the ledger: how its totals become currency. */
-export interface FramedScope extends LedgerScope {
+/** What a report reads (campaigns, tenant) and how it values what it reads: its totals become currency. */
+export interface ReportScope extends LedgerScope {
   valuation: Valuation;
 }
 
@@ -78,7 +78,7 @@ export function encoderRatio(valuation: Valuation): number | undefined {
  * away from zero to cents (round, as Decimal's ROUND_HALF_UP). The totals are formatted in the grouping subquery,
  * so each is computed once however often the frame names it.
  */
-export function framedBatchQuery(scope: FramedScope, window: BatchWindow): Prisma.Sql {
+export function framedBatchQuery(scope: ReportScope, window: BatchWindow): Prisma.Sql {
   const { valuation } = scope;
   const columns = valueColumns(scope);
   const sums = [Prisma.sql`sum(b.${columns.earned})`, Prisma.sql`sum(b.${columns.redeemed})`, Prisma.sql`sum(b.${columns.balance})`];
