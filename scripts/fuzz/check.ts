@@ -13,6 +13,8 @@ export interface FuzzResponse {
   status: number;
   contentType: string | undefined;
   body: Buffer;
+  /** The kept-alive connection that answered (numbered in the order they opened) and the request answered on it before. */
+  connection?: { id: number; previous: FuzzRequest | undefined };
 }
 
 export interface Verdict {
@@ -81,7 +83,10 @@ function checkSoap(request: FuzzRequest, response: FuzzResponse, text: string): 
   }
   if (response.status === 200) {
     if (fault) problems.push("a SOAP fault under HTTP 200");
-    else if (!/<SOAP-ENV:Body><ns1:\w+Response\b/.test(text)) problems.push("a 200 whose Body holds no operation response");
+    // V2 answers `<ns1:XResponse>`, WS-I its response element `<ns1:XResponseParam>`.
+    else if (!(request.server === "wsi" ? /<SOAP-ENV:Body><ns1:\w+ResponseParam>/ : /<SOAP-ENV:Body><ns1:\w+Response\b/).test(text)) {
+      problems.push("a 200 whose Body holds no operation response");
+    }
     return { serverError: false, problems };
   }
   return { serverError: response.status >= 500, problems: [...problems, `SOAP answered HTTP ${response.status} (a SOAP 1.1 answer is 200 or a fault under 500)`] };

@@ -4,8 +4,8 @@ import type { FuzzContext } from "./request.js";
 
 /**
  * Signs in to a running Tally the way its clients do (an auth ticket, a shopper token signed with the storefront's
- * secret, SOAP logins) and reads which credits, credit memos, events and subscriptions exist, so that most generated
- * requests get past authentication and reach real rows.
+ * secret, SOAP logins, WS-I's at the Tally started with MAGENTO_SOAP_WSI) and reads which credits, credit memos,
+ * events and subscriptions exist, so that most generated requests get past authentication and reach real rows.
  */
 
 export type Call = (method: string, path: string, headers: Record<string, string>, body?: string) => Promise<{ status: number; text: string }>;
@@ -35,20 +35,27 @@ async function token(call: Call, clientId: string, clientSecret: string): Promis
   return ticket.access_token;
 }
 
-async function soapLogin(call: Call, path: string, username: string, apiKey: string): Promise<string> {
+/** A SOAP login: `login` answering `loginReturn` (V1, V2), or WS-I's `loginParam` answering `result`. */
+async function soapLogin(call: Call, path: string, username: string, apiKey: string, wsi = false): Promise<string> {
+  const [element, result] = wsi ? ["loginParam", "result"] : ["login", "loginReturn"];
   const envelope =
     '<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="urn:Magento">' +
-    `<SOAP-ENV:Body><ns1:login><username>${username}</username><apiKey>${apiKey}</apiKey></ns1:login></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+    `<SOAP-ENV:Body><ns1:${element}><username>${username}</username><apiKey>${apiKey}</apiKey></ns1:${element}></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
   const response = await call("POST", path, { "content-type": "text/xml; charset=utf-8" }, envelope);
-  const session = /<loginReturn[^>]*>([^<]+)<\/loginReturn>/.exec(response.text)?.[1];
+  const session = new RegExp(`<${result}[^>]*>([^<]+)</${result}>`).exec(response.text)?.[1];
   if (!session) throw new Error(`SOAP login at ${path}: ${response.status} ${response.text.slice(0, 500)}`);
   return session;
 }
 
 const unique = (values: unknown[]): string[] => [...new Set(values.filter((value) => value !== undefined && value !== null).map(String))];
 
-/** The generator's context and sources, read from the running Tally that `call` reaches. */
-export async function discover(call: Call, credentials: Credentials, openapi: FuzzSources["openapi"]): Promise<{ context: FuzzContext; sources: FuzzSources }> {
+/** The generator's context and sources, read from the running Tally that `call` reaches and the WS-I one `wsiCall` does. */
+export async function discover(
+  call: Call,
+  wsiCall: Call,
+  credentials: Credentials,
+  openapi: FuzzSources["openapi"],
+): Promise<{ context: FuzzContext; sources: FuzzSources }> {
   const appToken = await token(call, credentials.application.clientId, credentials.application.clientSecret);
   const otherTenantToken = await token(call, credentials.otherTenant.clientId, credentials.otherTenant.clientSecret);
   const auth = { authorization: `Bearer ${appToken}` };
@@ -62,6 +69,7 @@ export async function discover(call: Call, credentials: Credentials, openapi: Fu
   const shopperToken = await signShopperToken(credentials.shopperSecret, { tenantId: credentials.tenantId, customerId: shopperCustomerId });
   const v1Wsdl = (await call("GET", "/api/soap/?wsdl", {})).text;
   const v2Wsdl = (await call("GET", "/api/v2_soap/?wsdl", {})).text;
+  const wsiWsdl = (await wsiCall("GET", "/api/v2_soap/?wsdl", {})).text;
   const { username, apiKey } = credentials.soap;
   const context: FuzzContext = {
     tenantId: credentials.tenantId,
@@ -94,8 +102,9 @@ export async function discover(call: Call, credentials: Credentials, openapi: Fu
       apiKey,
       v1Session: await soapLogin(call, "/api/soap/index/", username, apiKey),
       v2Session: await soapLogin(call, "/api/v2_soap/index/", username, apiKey),
+      wsiSession: await soapLogin(wsiCall, "/api/v2_soap/index/", username, apiKey, true),
     },
     loyalty: credentials.loyalty,
   };
-  return { context, sources: { openapi, v1Wsdl, v2Wsdl } };
+  return { context, sources: { openapi, v1Wsdl, v2Wsdl, wsiWsdl } };
 }

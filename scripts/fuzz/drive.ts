@@ -10,6 +10,8 @@ export interface Failure {
   status: number | undefined;
   problems: string[];
   body: string;
+  /** The connection that answered, and the request answered on it before this one (with its index; none for setup). */
+  connection?: { id: number; previous?: { index: number | undefined; request: FuzzRequest } };
 }
 
 export interface Tally {
@@ -53,6 +55,8 @@ export async function drive(options: DriveOptions): Promise<Tally> {
     seconds: 0,
   };
   const keep = options.keepFailures ?? 50;
+  // What a connection answered before a failure can be what left it broken: the report names it by its index.
+  const indexes = new WeakMap<FuzzRequest, number>();
   const started = performance.now();
   let next = options.from;
   const end = options.from + options.requests;
@@ -61,6 +65,7 @@ export async function drive(options: DriveOptions): Promise<Tally> {
       const index = next;
       next += 1;
       const request = options.generator.request(index);
+      indexes.set(request, index);
       let response: FuzzResponse | undefined;
       let verdict: { serverError: boolean; problems: string[] };
       try {
@@ -86,7 +91,13 @@ export async function drive(options: DriveOptions): Promise<Tally> {
         const seen = tally.failureKinds.get(kind) ?? 0;
         tally.failureKinds.set(kind, seen + 1);
         if (seen === 0 && tally.failures.length < keep) {
-          tally.failures.push({ index, request, status, problems, body: response?.body.toString("utf8").slice(0, 1500) ?? "" });
+          const body = response?.body.toString("utf8").slice(0, 1500) ?? "";
+          const failure: Failure = { index, request, status, problems, body };
+          if (response?.connection) {
+            const { id, previous } = response.connection;
+            failure.connection = { id, ...(previous ? { previous: { index: indexes.get(previous), request: previous } } : {}) };
+          }
+          tally.failures.push(failure);
         }
       }
       if (tally.requests % 1000 === 0) options.onProgress?.(tally.requests);
@@ -105,10 +116,20 @@ export function failureKind(request: FuzzRequest, status: number | undefined, pr
 
 /** A failure as the report prints it: how to replay it, the request, what was wrong and the answer. */
 export function describeFailure(failure: Failure, seed: number): string {
-  return [
+  const lines = [
     `request ${failure.index} of seed ${seed} (replay: npm run fuzz -- --seed ${seed} --from ${failure.index} --requests 1): ${failure.request.operation}`,
     describeRequest(failure.request).replace(/^/gm, "    "),
     `  → ${failure.status ?? "no answer"}: ${failure.problems.join("; ")}`,
     `    ${failure.body.replace(/\n/g, "\n    ")}`,
-  ].join("\n");
+  ];
+  const connection = failure.connection;
+  if (connection) {
+    const previous = connection.previous;
+    if (!previous) lines.push(`  on connection ${connection.id}, its first request`);
+    else {
+      const which = previous.index === undefined ? `a setup request (${previous.request.operation})` : `request ${previous.index}`;
+      lines.push(`  on connection ${connection.id}, after ${which}:`, describeRequest(previous.request).replace(/^/gm, "    "));
+    }
+  }
+  return lines.join("\n");
 }

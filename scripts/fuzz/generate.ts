@@ -12,9 +12,10 @@ import { SoapGenerator } from "./soap.js";
 export interface FuzzSources {
   /** openapi/openapi.json: every REST operation and the loyalty API's `/api.php`. */
   openapi: { paths: Record<string, Record<string, unknown>> };
-  /** The WSDLs Tally serves at /api/soap/?wsdl and /api/v2_soap/?wsdl. */
+  /** The WSDLs Tally serves at /api/soap/?wsdl and /api/v2_soap/?wsdl (V2, and WS-I with MAGENTO_SOAP_WSI=true). */
   v1Wsdl: string;
   v2Wsdl: string;
+  wsiWsdl: string;
 }
 
 export class FuzzGenerator {
@@ -27,7 +28,7 @@ export class FuzzGenerator {
     private readonly seed: number,
   ) {
     this.rest = new RestGenerator(sources.openapi, context);
-    this.soap = new SoapGenerator(sources.v1Wsdl, sources.v2Wsdl, context);
+    this.soap = new SoapGenerator({ v1: sources.v1Wsdl, v2: sources.v2Wsdl, wsi: sources.wsiWsdl }, context);
   }
 
   /** Every operation the stream covers, as counted in FuzzRequest.operation (the REST and loyalty ones). */
@@ -36,7 +37,7 @@ export class FuzzGenerator {
   }
 
   /** SOAP operation names per dialect, from the WSDLs. */
-  soapOperations(): { v1: string[]; v2: string[] } {
+  soapOperations(): { v1: string[]; v2: string[]; wsi: string[] } {
     return this.soap.operationNames();
   }
 

@@ -11,6 +11,11 @@ export interface FuzzRequest {
   /** Header values; a list sends the header once per value. */
   headers: Record<string, string | string[]>;
   body?: Buffer;
+  /**
+   * `wsi`: for the Tally started with MAGENTO_SOAP_WSI=true, whose /api/v2_soap/ speaks WS-I (a Tally serves V2 or
+   * WS-I there, not both); otherwise the one every other request goes to.
+   */
+  server?: "wsi";
 }
 
 /** What a generator needs to know about the running Tally to send requests that get past authentication. */
@@ -26,7 +31,8 @@ export interface FuzzContext {
   otherTenantId: number;
   /** Values of path parameters that exist in the data, by parameter name (`code`, `customerId`, …). */
   known: Record<string, readonly string[]>;
-  soap: { username: string; apiKey: string; v1Session: string; v2Session: string };
+  /** SOAP logins: V1's and V2's at the Tally every request goes to, WS-I's at the one started with MAGENTO_SOAP_WSI. */
+  soap: { username: string; apiKey: string; v1Session: string; v2Session: string; wsiSession: string };
   loyalty: { userId: string; password: string; accountId: string; campaignId: string };
 }
 

@@ -8,7 +8,8 @@
  * 127.0.0.1:5432, created and dropped; PGlite: a temporary data directory), loads the demo data set, builds Tally
  * (`npm run build`) and starts `node dist/server.js` with NODE_ENV=production (rate limits off, the token limit at
  * its maximum: the run would otherwise measure the limiter), signs in as the demo's clients do, and sends `--requests`
- * generated requests (scripts/fuzz/generate.ts; request i of a seed is always the same request). Every answer is
+ * generated requests (scripts/fuzz/generate.ts; request i of a seed is always the same request), the WS-I ones to a
+ * second Tally started with MAGENTO_SOAP_WSI=true on the same data (a copy of it on PGlite). Every answer is
  * checked (scripts/fuzz/check.ts) and the server's RSS sampled from /proc every second. It prints a table per
  * database and exits 1 on any 5xx, any answer that does not conform, or an RSS peak in the run's second half more
  * than --max-rss-growth MB above the peak between its first tenth (the warm-up) and half-way, printing each failing request with its seed and index.
@@ -16,7 +17,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -110,17 +111,30 @@ function startServer(port: number, database: Record<string, string>, log: number
   return startProductionServer({ port, env, stdout: log });
 }
 
-async function fuzz(db: string, database: Record<string, string>, otherTenantId: number, logFile: string): Promise<Result> {
+/** A Tally's setup requests (sign-ins, reading what exists) through the sender the run uses for it. */
+function setupCall(sender: Sender): Call {
+  return async (method, target, headers, body) => {
+    const response = await sender.send({ face: "rest", operation: "setup", method, path: target, headers, ...(body === undefined ? {} : { body: Buffer.from(body) }) });
+    return { status: response.status, text: response.body.toString("utf8") };
+  };
+}
+
+/**
+ * Fuzzes the Tally on `database`, and a second one with MAGENTO_SOAP_WSI=true on `wsiDatabase` for the WS-I requests
+ * (a Tally serves V2 or WS-I at /api/v2_soap/). RSS is the first one's: it answers all but the WS-I requests.
+ */
+async function fuzz(db: string, database: Record<string, string>, wsiDatabase: Record<string, string>, otherTenantId: number, logFile: string): Promise<Result> {
   const port = await freePort();
   const server = startServer(port, database, openSync(logFile, "a"));
+  const wsiPort = await freePort();
+  const wsiLogFile = logFile.replace(/\.log$/, "-wsi.log");
+  const wsiServer = startServer(wsiPort, { ...wsiDatabase, MAGENTO_SOAP_WSI: "true" }, openSync(wsiLogFile, "a"));
   const sender = new Sender("127.0.0.1", port, CONCURRENCY);
+  const wsiSender = new Sender("127.0.0.1", wsiPort, CONCURRENCY);
   let sampler: NodeJS.Timeout | undefined;
   try {
     await waitUntilReady(`http://127.0.0.1:${port}`, server);
-    const call: Call = async (method, target, headers, body) => {
-      const response = await sender.send({ face: "rest", operation: "setup", method, path: target, headers, ...(body === undefined ? {} : { body: Buffer.from(body) }) });
-      return { status: response.status, text: response.body.toString("utf8") };
-    };
+    await waitUntilReady(`http://127.0.0.1:${wsiPort}`, wsiServer);
     const credentials: Credentials = {
       tenantId: DEMO_APPLICATION.tenantId,
       application: { clientId: DEMO_APPLICATION.clientId, clientSecret: DEMO_APPLICATION.clientSecret },
@@ -129,7 +143,7 @@ async function fuzz(db: string, database: Record<string, string>, otherTenantId:
       soap: { username: MAGENTO_API_USER.username, apiKey: MAGENTO_API_USER.apiKey },
       loyalty: { userId: LOYALTY_EXAMPLE.userId, password: LOYALTY_EXAMPLE.userPassword, accountId: LOYALTY_EXAMPLE.accountCode, campaignId: String(LOYALTY_EXAMPLE.campaignId) },
     };
-    const { context, sources } = await discover(call, credentials, OPENAPI);
+    const { context, sources } = await discover(setupCall(sender), setupCall(wsiSender), credentials, OPENAPI);
     const generator = new FuzzGenerator(sources, context, SEED);
     const checker = new ResponseChecker(OPENAPI);
     const pid = server.pid as number;
@@ -139,10 +153,11 @@ async function fuzz(db: string, database: Record<string, string>, otherTenantId:
       rss.max = Math.max(rss.max, residentMegabytes(pid));
     }, 1000);
     console.log(`  ${db}: server pid ${pid} on port ${port}, log ${logFile}; RSS ${rss.start.toFixed(0)} MB; ${REQUESTS} requests from ${FROM}, ${CONCURRENCY} at a time`);
+    console.log(`  ${db}: the WS-I server pid ${wsiServer.pid} on port ${wsiPort}, log ${wsiLogFile}`);
     const tally = await drive({
       generator,
       checker,
-      send: (request) => sender.send(request),
+      send: (request) => (request.server === "wsi" ? wsiSender : sender).send(request),
       from: FROM,
       requests: REQUESTS,
       concurrency: CONCURRENCY,
@@ -157,12 +172,15 @@ async function fuzz(db: string, database: Record<string, string>, otherTenantId:
     rss.max = Math.max(rss.max, rss.end);
     rss.secondHalfPeak = Math.max(rss.secondHalfPeak, rss.end);
     if (rss.firstHalfPeak === 0) rss.firstHalfPeak = rss.start;
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode} during the run (log: ${logFile})`);
+    for (const [name, child] of [["server", server], ["WS-I server", wsiServer]] as const) {
+      if (child.exitCode !== null) throw new Error(`the ${name} exited with ${child.exitCode} during the run (logs: ${logFile}, ${wsiLogFile})`);
+    }
     return { db, tally, rss };
   } finally {
     clearInterval(sampler);
     sender.close();
-    await stopServer(server);
+    wsiSender.close();
+    await Promise.all([stopServer(server), stopServer(wsiServer)]);
   }
 }
 
@@ -215,16 +233,20 @@ async function main(): Promise<void> {
     const url = benchDatabaseUrl("tally_fuzz");
     await withThrowawayDatabase(url, flags.keep, async (name) => {
       const other = await timed(`migrated and seeded ${name} (demo data, scale ${SCALE})`, () => loadData({ url, dataDir: "memory://" }));
-      results.push(await fuzz("PostgreSQL", { DATABASE_URL: url }, other, path.join(logDir, "postgresql.log")));
+      results.push(await fuzz("PostgreSQL", { DATABASE_URL: url }, { DATABASE_URL: url }, other, path.join(logDir, "postgresql.log")));
     });
   }
   if (flags.db !== "pg") {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "tally-fuzz-pglite-"));
+    // One process holds a PGlite data directory: the WS-I server gets a copy of the seeded one.
+    const wsiDataDir = `${dataDir}-wsi`;
     try {
       const other = await timed(`migrated and seeded PGlite in ${dataDir} (demo data, scale ${SCALE})`, () => loadData({ dataDir }));
-      results.push(await fuzz("PGlite", { EMBEDDED_DATABASE: "true", EMBEDDED_DATA_DIR: dataDir }, other, path.join(logDir, "pglite.log")));
+      cpSync(dataDir, wsiDataDir, { recursive: true });
+      const embedded = (directory: string) => ({ EMBEDDED_DATABASE: "true", EMBEDDED_DATA_DIR: directory });
+      results.push(await fuzz("PGlite", embedded(dataDir), embedded(wsiDataDir), other, path.join(logDir, "pglite.log")));
     } finally {
-      if (!flags.keep) rmSync(dataDir, { recursive: true, force: true });
+      if (!flags.keep) for (const directory of [dataDir, wsiDataDir]) rmSync(directory, { recursive: true, force: true });
     }
   }
   if (!report(results)) process.exitCode = 1;

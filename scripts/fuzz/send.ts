@@ -1,6 +1,9 @@
 import http from "node:http";
+import type { Socket } from "node:net";
 import type { FuzzResponse } from "./check.js";
 import type { FuzzRequest } from "./request.js";
+
+type Connection = NonNullable<FuzzResponse["connection"]>;
 
 /**
  * Sends a generated request byte for byte with node:http (fetch would normalise the target, refuse repeated or odd
@@ -8,6 +11,8 @@ import type { FuzzRequest } from "./request.js";
  */
 export class Sender {
   private readonly agent: http.Agent;
+  private readonly connections = new WeakMap<Socket, Connection>();
+  private opened = 0;
 
   constructor(
     private readonly host: string,
@@ -30,13 +35,14 @@ export class Sender {
 
   private once(request: FuzzRequest, agent: http.Agent | undefined): Promise<FuzzResponse> {
     return new Promise((resolve, reject) => {
+      let connection: Connection | undefined;
       const outgoing = http.request(
         {
           host: this.host,
           port: this.port,
           method: request.method,
           path: request.path,
-          headers: request.headers,
+          headers: framed(request),
           agent: agent ?? false,
           timeout: this.timeoutMs,
         },
@@ -45,11 +51,21 @@ export class Sender {
           response.on("data", (chunk: Buffer) => chunks.push(chunk));
           response.on("end", () => {
             const contentType = response.headers["content-type"];
-            resolve({ status: response.statusCode ?? 0, contentType, body: Buffer.concat(chunks) });
+            const answeredOn = connection && { ...connection };
+            if (connection) connection.previous = request;
+            resolve({ status: response.statusCode ?? 0, contentType, body: Buffer.concat(chunks), ...(answeredOn ? { connection: answeredOn } : {}) });
           });
           response.on("error", reject);
         },
       );
+      outgoing.on("socket", (socket: Socket) => {
+        connection = this.connections.get(socket);
+        if (!connection) {
+          this.opened += 1;
+          connection = { id: this.opened, previous: undefined };
+          this.connections.set(socket, connection);
+        }
+      });
       outgoing.on("timeout", () => outgoing.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       outgoing.on("error", reject);
       outgoing.end(request.body);
@@ -59,4 +75,15 @@ export class Sender {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/**
+ * The request's headers with a Content-Length for its body. node:http frames a body itself only for methods it
+ * expects one with (POST, PUT, PATCH): a GET, DELETE or OPTIONS body goes out bare, which HTTP/1.1 reads as no body
+ * followed by the start of the next request, so the server rightly answers those bytes with a 400 and closes, and
+ * that 400 reaches whichever request is on the connection then (RFC 9112 §6.3).
+ */
+function framed(request: FuzzRequest): FuzzRequest["headers"] {
+  if (request.body === undefined) return request.headers;
+  return { ...request.headers, "content-length": String(request.body.length) };
 }

@@ -3,9 +3,10 @@ import type { FuzzContext, FuzzRequest } from "./request.js";
 import { EDGE_NUMBERS, HOSTILE_STRINGS, oversized } from "./values.js";
 
 /**
- * Magento SOAP envelopes built from the WSDLs Tally serves: V2's rpc/encoded operations with their parts' types, and
- * V1's `call` with the V2 operation's arguments as Magento's `resource.method`, each with valid, hostile or missing
- * values, plus envelopes broken at the XML and SOAP level.
+ * Magento SOAP envelopes built from the WSDLs Tally serves: V2's rpc/encoded operations with their parts' types,
+ * WS-I's document/literal ones (each operation's request element with its fields), and V1's `call` with the V2
+ * operation's arguments as Magento's `resource.method`, each with valid, hostile or missing values, plus envelopes
+ * broken at the XML and SOAP level.
  */
 
 export interface WsdlPart {
@@ -16,12 +17,15 @@ export interface WsdlPart {
 
 export interface WsdlOperation {
   name: string;
+  /** V1 and V2: the message's parts. WS-I: the fields of its request element, which is the message's one part. */
   parts: WsdlPart[];
+  /** WS-I: the request element (`loginParam`, `salesOrderCreditmemoListRequestParam`, …). */
+  element?: string;
 }
 
 export interface WsdlTypes {
   structs: Map<string, WsdlPart[]>;
-  /** Array type → item type. */
+  /** Array type → item type: SOAP-ENC arrays (V2), a sequence of `complexObjectArray` elements (WS-I). */
   arrays: Map<string, string>;
 }
 
@@ -32,29 +36,35 @@ export interface ParsedWsdl {
 
 const attribute = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
 
-/** The operations (from their request messages) and complex types of an rpc/encoded WSDL. */
+const elementsOf = (content: string): WsdlPart[] =>
+  [...content.matchAll(/<xsd:element\b[^>]*>/g)].map(([tag]) => ({ name: attribute(tag, "name") ?? "", type: attribute(tag, "type") ?? "xsd:string" }));
+
+/** The operations (from their request messages) and complex types of an rpc/encoded or a document/literal WSDL. */
 export function parseWsdl(wsdl: string): ParsedWsdl {
   const operations: WsdlOperation[] = [];
   for (const match of wsdl.matchAll(/<(?:wsdl:)?message name="(\w+)Request"\s*(?:\/>|>([\s\S]*?)<\/(?:wsdl:)?message>)/g)) {
-    const parts = [...(match[2] ?? "").matchAll(/<(?:wsdl:)?part\b[^>]*>/g)].map(([tag]) => ({
-      name: attribute(tag, "name") ?? "",
-      type: attribute(tag, "type") ?? attribute(tag, "element") ?? "xsd:string",
-    }));
-    operations.push({ name: match[1] as string, parts });
+    const name = match[1] as string;
+    const tags = [...(match[2] ?? "").matchAll(/<(?:wsdl:)?part\b[^>]*>/g)].map(([tag]) => tag);
+    const element = tags.length === 1 ? attribute(tags[0] as string, "element")?.replace(/^\w+:/, "") : undefined;
+    if (element) {
+      const content = new RegExp(`<xsd:element name="${element}"><xsd:complexType><xsd:sequence>([\\s\\S]*?)</xsd:sequence>`).exec(wsdl)?.[1] ?? "";
+      operations.push({ name, parts: elementsOf(content), element });
+      continue;
+    }
+    const parts = tags.map((tag) => ({ name: attribute(tag, "name") ?? "", type: attribute(tag, "type") ?? "xsd:string" }));
+    operations.push({ name, parts });
   }
   const structs = new Map<string, WsdlPart[]>();
   const arrays = new Map<string, string>();
   for (const match of wsdl.matchAll(/<xsd:complexType name="(\w+)">([\s\S]*?)<\/xsd:complexType>/g)) {
     const [, name, content] = match as unknown as [string, string, string];
-    const arrayType = /arrayType="typens:(\w+)\[\]"/.exec(content)?.[1];
+    const arrayType =
+      /arrayType="typens:(\w+)\[\]"/.exec(content)?.[1] ?? /<xsd:element [^>]*maxOccurs="unbounded" name="complexObjectArray" type="typens:(\w+)"/.exec(content)?.[1];
     if (arrayType) {
       arrays.set(name, arrayType);
       continue;
     }
-    structs.set(
-      name,
-      [...content.matchAll(/<xsd:element\b[^>]*>/g)].map(([tag]) => ({ name: attribute(tag, "name") ?? "", type: attribute(tag, "type") ?? "xsd:string" })),
-    );
+    structs.set(name, elementsOf(content));
   }
   return { operations, types: { structs, arrays } };
 }
@@ -77,6 +87,13 @@ const ENVELOPE_OPEN =
   'xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/" xmlns:ns2="http://xml.apache.org/xml-soap" ' +
   'SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><SOAP-ENV:Body>';
 const ENVELOPE_CLOSE = "</SOAP-ENV:Body></SOAP-ENV:Envelope>\n";
+// WS-I is literal: no encoding style, no types, xsi only for xsi:nil.
+const LITERAL_OPEN =
+  '<?xml version="1.0" encoding="UTF-8"?>\n' +
+  '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="urn:Magento" ' +
+  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><SOAP-ENV:Body>';
+
+type Dialect = "v1" | "v2" | "wsi";
 
 /** The V1 `resource.method` of a V2 operation (`salesOrderCreditmemoAddComment` → `order_creditmemo.addComment`). */
 export function v1ResourcePath(operation: string): string | undefined {
@@ -96,24 +113,32 @@ export function v1ResourcePath(operation: string): string | undefined {
 export class SoapGenerator {
   private readonly v2: ParsedWsdl;
   private readonly v1: ParsedWsdl;
+  private readonly wsi: ParsedWsdl;
 
   constructor(
-    v1Wsdl: string,
-    v2Wsdl: string,
+    wsdls: { v1: string; v2: string; wsi: string },
     private readonly context: FuzzContext,
   ) {
-    this.v1 = parseWsdl(v1Wsdl);
-    this.v2 = parseWsdl(v2Wsdl);
+    this.v1 = parseWsdl(wsdls.v1);
+    this.v2 = parseWsdl(wsdls.v2);
+    this.wsi = parseWsdl(wsdls.wsi);
   }
 
   /** The operations each dialect's WSDL names. */
-  operationNames(): { v1: string[]; v2: string[] } {
-    return { v1: this.v1.operations.map(({ name }) => name), v2: this.v2.operations.map(({ name }) => name) };
+  operationNames(): Record<Dialect, string[]> {
+    const names = ({ operations }: ParsedWsdl) => operations.map(({ name }) => name);
+    return { v1: names(this.v1), v2: names(this.v2), wsi: names(this.wsi) };
   }
 
   request(random: Random): FuzzRequest {
-    const dialect = random.chance(0.5) ? "v1" : "v2";
+    const dialect = random.weighted<Dialect>([
+      [8, "v1"],
+      [7, "v2"],
+      [5, "wsi"],
+    ]);
     const path = random.pick(dialect === "v1" ? ["/api/soap/index/", "/api/soap/", "/api/soap"] : ["/api/v2_soap/index/", "/api/v2_soap/"]);
+    // One Tally serves V2 or WS-I at /api/v2_soap/ (MAGENTO_SOAP_WSI): WS-I requests go to the one started with it.
+    const server = dialect === "wsi" ? { server: "wsi" as const } : {};
     const headers: Record<string, string | string[]> = {
       "content-type": random.weighted([
         [20, "text/xml; charset=utf-8"],
@@ -124,22 +149,26 @@ export class SoapGenerator {
         [1, "text/plain"],
         [1, "multipart/form-data; boundary=x"],
       ]),
-      soapaction: '"urn:Mage_Api_Model_Server_V2_HandlerAction"',
+      // PHP's SoapClient sends the binding's soapAction: Magento's handler's for V1 and V2, "" for WS-I.
+      soapaction: dialect === "wsi" ? '""' : '"urn:Mage_Api_Model_Server_V2_HandlerAction"',
     };
     if (random.chance(0.03)) {
-      return { face: "soap", operation: `SOAP ${dialect} GET`, method: "GET", path: random.pick([`${path}?wsdl`, path, `${path}?wsdl=%ZZ`, `${path}?WSDL`]), headers: {} };
+      const target = random.pick([`${path}?wsdl`, path, `${path}?wsdl=%ZZ`, `${path}?WSDL`]);
+      return { face: "soap", operation: `SOAP ${dialect} GET`, method: "GET", path: target, headers: {}, ...server };
     }
-    const { operation, body } = random.chance(0.12) ? this.brokenEnvelope(random) : dialect === "v1" ? this.v1Call(random) : this.v2Call(random);
-    return { face: "soap", operation: `SOAP ${dialect} ${operation}`, method: "POST", path, headers, body: Buffer.from(body) };
+    const call = dialect === "v1" ? () => this.v1Call(random) : dialect === "v2" ? () => this.v2Call(random) : () => this.wsiCall(random);
+    const { operation, body } = random.chance(0.12) ? this.brokenEnvelope(random) : call();
+    return { face: "soap", operation: `SOAP ${dialect} ${operation}`, method: "POST", path, headers, body: Buffer.from(body), ...server };
   }
 
-  private session(random: Random, dialect: "v1" | "v2", ending = false): string {
+  private session(random: Random, dialect: Dialect, ending = false): string {
     // endSession with the run's own session would end it for every later request.
     if (ending) return random.pick([random.string(32, "0123456789abcdef"), "", random.pick(HOSTILE_STRINGS)]);
-    const valid = dialect === "v1" ? this.context.soap.v1Session : this.context.soap.v2Session;
+    const { v1Session, v2Session, wsiSession } = this.context.soap;
+    const [valid, foreign] = dialect === "v1" ? [v1Session, v2Session] : dialect === "v2" ? [v2Session, v1Session] : [wsiSession, v2Session];
     return random.weighted([
       [85, valid],
-      [4, dialect === "v1" ? this.context.soap.v2Session : this.context.soap.v1Session],
+      [4, foreign],
       [4, random.string(32, "0123456789abcdef")],
       [3, random.pick(HOSTILE_STRINGS)],
       [2, ""],
@@ -196,11 +225,49 @@ export class SoapGenerator {
     return { operation: operation.name, body: `${ENVELOPE_OPEN}<ns1:${operation.name}>${parts.join("")}</ns1:${operation.name}>${ENVELOPE_CLOSE}` };
   }
 
-  private loginPart(random: Random, name: string): string {
+  private loginPart(random: Random, name: string, literal = false): string {
     const { username, apiKey } = this.context.soap;
     // A wrong key counts as a failed sign-in (30 a minute per address): most logins are the real user's.
     const value = random.chance(0.97) ? (name === "username" ? username : apiKey) : random.chance(0.5) ? random.pick(HOSTILE_STRINGS) : `fuzz-${random.string(8)}`;
-    return `<${name} xsi:type="xsd:string">${xmlText(value)}</${name}>`;
+    return literal ? `<${name}>${xmlText(value)}</${name}>` : `<${name} xsi:type="xsd:string">${xmlText(value)}</${name}>`;
+  }
+
+  /**
+   * A WS-I call: the operation's request element holding its fields in the WSDL's order, some left out, repeated or
+   * reordered, now and then under another operation's element name (V2's, or one that does not exist).
+   */
+  private wsiCall(random: Random): { operation: string; body: string } {
+    const operation = random.pick(this.wsi.operations);
+    const element = random.chance(0.97) ? (operation.element ?? operation.name) : random.pick([operation.name, `${operation.name}Request`, "frobnicateRequestParam"]);
+    const fields = operation.parts
+      .filter((part) => part.name === "sessionId" || random.chance(0.93))
+      .map((part) => {
+        if (part.name === "sessionId") return `<sessionId>${xmlText(this.session(random, "wsi", operation.name === "endSession"))}</sessionId>`;
+        if (operation.name === "login") return this.loginPart(random, part.name, true);
+        return this.literal(random, part.name, part.type, 0);
+      });
+    if (random.chance(0.05)) fields.push(fields[fields.length - 1] ?? "<extra/>");
+    if (random.chance(0.05)) fields.reverse();
+    return { operation: operation.name, body: `${LITERAL_OPEN}<ns1:${element}>${fields.join("")}</ns1:${element}>${ENVELOPE_CLOSE}` };
+  }
+
+  /** One literal value of a WS-I type: lists as `complexObjectArray` children (now and then V2's `item`), no xsi:type. */
+  private literal(random: Random, name: string, type: string, depth: number): string {
+    const local = type.replace(/^\w+:/, "");
+    const itemType = this.wsi.types.arrays.get(local);
+    if (itemType && depth < 4) {
+      const child = random.chance(0.9) ? "complexObjectArray" : "item";
+      const items = Array.from({ length: random.int(0, 3) }, () => this.literal(random, child, `typens:${itemType}`, depth + 1));
+      return `<${name}>${items.join("")}</${name}>`;
+    }
+    const fields = this.wsi.types.structs.get(local);
+    if (fields && depth < 4) {
+      const inner = fields.filter(() => random.chance(0.7)).map((field) => this.literal(random, field.name, field.type, depth + 1));
+      if (random.chance(0.05)) inner.reverse();
+      return `<${name}>${inner.join("")}</${name}>`;
+    }
+    if (random.chance(0.03)) return `<${name} xsi:nil="true"/>`;
+    return `<${name}>${xmlText(this.scalar(random, name, type))}</${name}>`;
   }
 
   /** V1's `call`, `multiCall` and the generic operations, with the V2 operation's arguments as an indexed or named array. */

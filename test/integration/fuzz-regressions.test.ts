@@ -1,3 +1,5 @@
+import net, { type AddressInfo } from "node:net";
+import { Sender } from "../../scripts/fuzz/send.js";
 import { api, tenantWithShopper, useTestApp } from "../helpers/harness.js";
 
 /**
@@ -63,5 +65,56 @@ describe("requests the fuzzer found answered with a 5xx or an undocumented statu
     const request = method === "PUT" ? agent.put(path) : agent.delete(path);
     const response = await request.set(app).set("content-type", "text/plain").send("hello");
     expect(response.status).toBe(415);
+  });
+});
+
+/**
+ * About one request in 20,000 of `npm run fuzz` was answered "400 The request is not valid HTTP/1.1: Invalid method
+ * encountered" (Kibo's JSON, even on SOAP). The fuzzer's client sent the bodies of DELETE and OPTIONS requests
+ * without a Content-Length (node:http frames a body only for POST, PUT and PATCH), so the body was the start of the
+ * next request on the connection; that 400 mostly answered the DELETE itself (a documented status, so unnoticed),
+ * and reached the next request when the server had read the body only after answering the DELETE.
+ */
+describe("a body the framing does not announce", () => {
+  let port: number;
+  beforeAll(async () => {
+    await harness.app.listen({ port: 0, host: "127.0.0.1" });
+    port = (harness.app.server.address() as AddressInfo).port;
+  });
+
+  test("the fuzzer's client frames it: a DELETE with a body and the SOAP request after it get answers of their own", async () => {
+    const { app } = await tenantWithShopper(harness);
+    const sender = new Sender("127.0.0.1", port, 1);
+    try {
+      const deleted = await sender.send({
+        face: "rest",
+        operation: "DELETE /api/event/push/subscriptions/{subscriptionId}",
+        method: "DELETE",
+        path: "/api/event/push/subscriptions/3f6c2a8e-1b7d-4c9e-8a5f-2d4b6e8c0a13",
+        headers: { ...app, "content-type": "application/json" },
+        body: Buffer.from('{"a":1}'),
+      });
+      const wsdl = await sender.send({ face: "soap", operation: "SOAP v2 GET", method: "GET", path: "/api/v2_soap/?wsdl", headers: {} });
+      expect([deleted.status, deleted.body.toString("utf8")]).not.toEqual([400, expect.stringContaining("not valid HTTP")]);
+      expect(deleted.status).toBe(404);
+      expect([wsdl.status, wsdl.contentType]).toEqual([200, "text/xml; charset=utf-8"]);
+      expect([deleted.connection?.id, wsdl.connection?.id]).toEqual([1, 1]);
+    } finally {
+      sender.close();
+    }
+  });
+
+  test("the server reads it as the next request: that is answered 400 and the connection closed, so no later request gets the 400", async () => {
+    const socket = net.connect(port, "127.0.0.1");
+    const received: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    const closed = new Promise((resolve) => socket.on("close", resolve));
+    socket.write('DELETE /api/nowhere HTTP/1.1\r\nhost: tally\r\ncontent-type: application/json\r\n\r\n{"a":1}');
+    await closed;
+    const answers = Buffer.concat(received).toString("latin1").split(/(?=HTTP\/1\.1 )/);
+    const last = answers.at(-1) ?? "";
+    expect(last).toMatch(/^HTTP\/1\.1 400 /);
+    expect(last).toMatch(/\r\nconnection: close\r\n/i);
+    expect(last).toContain("The request is not valid HTTP/1.1: Invalid method encountered.");
   });
 });

@@ -11,6 +11,7 @@ const OPENAPI = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../..
 };
 const V1 = renderWsdl("v1", "http://localhost/api/soap/index/");
 const V2 = renderWsdl("v2", "http://localhost/api/v2_soap/index/");
+const WSI = renderWsdl("wsi", "http://localhost/api/v2_soap/index/");
 
 const CONTEXT: FuzzContext = {
   tenantId: 26507,
@@ -20,11 +21,11 @@ const CONTEXT: FuzzContext = {
   otherTenantToken: "other.token.sig",
   otherTenantId: 26508,
   known: { code: ["SC-RRMXXTEMAMVDXQET"], customerId: ["4"], creditmemoIncrementId: ["100000684"] },
-  soap: { username: "apiUser", apiKey: "apiKey", v1Session: "v1session", v2Session: "v2session" },
+  soap: { username: "apiUser", apiKey: "apiKey", v1Session: "v1session", v2Session: "v2session", wsiSession: "wsisession" },
   loyalty: { userId: "john1970", password: "secret", accountId: "greatwidgets", campaignId: "123456789012" },
 };
 
-const generator = (seed: number) => new FuzzGenerator({ openapi: OPENAPI, v1Wsdl: V1, v2Wsdl: V2 }, CONTEXT, seed);
+const generator = (seed: number) => new FuzzGenerator({ openapi: OPENAPI, v1Wsdl: V1, v2Wsdl: V2, wsiWsdl: WSI }, CONTEXT, seed);
 
 describe("the fuzz generator", () => {
   test("request i of a seed is always the same request, and another seed gives other requests", () => {
@@ -35,13 +36,15 @@ describe("the fuzz generator", () => {
     expect(other.filter((request, index) => request === first[index]).length).toBeLessThan(20);
   });
 
-  test("a few thousand requests reach every operation of the document and every operation of both WSDLs", () => {
+  test("a few thousand requests reach every operation of the document and every operation of the three WSDLs", () => {
     const fuzz = generator(1);
     const seen = new Set(Array.from({ length: 3_000 }, (_, index) => fuzz.request(index).operation));
     expect(fuzz.operations().filter((operation) => !seen.has(operation))).toEqual([]);
-    const { v1, v2 } = fuzz.soapOperations();
+    const { v1, v2, wsi } = fuzz.soapOperations();
     expect(v2).toEqual(expect.arrayContaining(["login", "enterpriseCustomerbalanceBalance", "salesOrderCreditmemoCreate"]));
     for (const operation of v2) expect(seen).toContain(`SOAP v2 ${operation}`);
+    expect(wsi).toEqual(v2);
+    for (const operation of wsi) expect(seen).toContain(`SOAP wsi ${operation}`);
     for (const operation of v1.filter((name) => name !== "call")) expect(seen).toContain(`SOAP v1 ${operation}`);
     expect([...seen].filter((operation) => operation.startsWith("SOAP v1 call ")).length).toBeGreaterThan(5);
   });
@@ -87,6 +90,21 @@ describe("reading the WSDLs", () => {
     ]);
     expect(types.structs.get("filters")?.map((field) => field.name)).toEqual(["filter", "complex_filter"]);
     expect(types.arrays.get("associativeArray")).toBe("associativeEntity");
+  });
+
+  test("WS-I's operations with their request element's fields, and its complexObjectArray lists", () => {
+    const { operations, types } = parseWsdl(WSI);
+    expect(operations.find((operation) => operation.name === "salesOrderCreditmemoList")).toEqual({
+      name: "salesOrderCreditmemoList",
+      element: "salesOrderCreditmemoListRequestParam",
+      parts: [
+        { name: "sessionId", type: "xsd:string" },
+        { name: "filters", type: "typens:filters" },
+      ],
+    });
+    expect(operations.find((operation) => operation.name === "login")?.element).toBe("loginParam");
+    expect(types.arrays.get("orderItemIdQtyArray")).toBe("orderItemIdQty");
+    expect(types.structs.get("orderItemIdQty")?.map((field) => field.name)).toEqual(["order_item_id", "qty"]);
   });
 
   test("a V2 operation's V1 resource path", () => {
