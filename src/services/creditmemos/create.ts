@@ -89,7 +89,7 @@ export async function createCreditmemo(
   const notify = input.notifyCustomer ?? false;
   const comment = input.comment?.trim() ? input.comment : null;
 
-  const incrementId = await nextIncrementId(tx, order.storeRef);
+  const incrementId = await nextIncrementId(tx, order.store);
   const memo = await tx.creditmemo.create({
     data: {
       ...creditmemoHeaderFromOrder(order),
@@ -210,18 +210,20 @@ function checkTotals(order: LockedOrder, calculation: CreditmemoCalculation): vo
 }
 
 /**
- * The next increment id of the store: its prefix and the 8-digit counter, taken with an atomic UPDATE … RETURNING
- * that also row-locks the store until commit, so two memos never draw the same number. Numbers already used (memos
- * imported with their Magento numbers) are skipped.
+ * The next increment id of the store: its prefix and the 8-digit number nextval draws from the store's sequence
+ * (prisma/migrations/20261202020000_creditmemo_sequences). A sequence is Magento 2's way (sequence_creditmemo_N):
+ * nextval holds no lock to commit, so memos of one store never wait for each other's numbers. Taking the store's
+ * counter row with UPDATE … RETURNING did, from the number to the memo's commit, and under load (the chaos run) the
+ * memos of a store queued on it past statement_timeout even with the number drawn after every other lock; the price is
+ * a gap where a memo is rolled back after its draw. Numbers already used (memos imported with their Magento numbers)
+ * are skipped.
  */
-async function nextIncrementId(tx: TenantTx, storeRef: number): Promise<string> {
+async function nextIncrementId(tx: TenantTx, store: { id: number; incrementPrefix: string }): Promise<string> {
   for (;;) {
-    const store = await tx.store.update({
-      where: { id: storeRef },
-      data: { lastCreditmemoNumber: { increment: 1 } },
-      select: { incrementPrefix: true, lastCreditmemoNumber: true },
-    });
-    const incrementId = magentoIncrementId(store.incrementPrefix, store.lastCreditmemoNumber);
+    // The store is the locked order's, so of the caller's tenant; the sequence holds no tenant's rows.
+    const [drawn] = await tx.$queryRaw<{ number: bigint }[]>`
+      SELECT nextval(format('%I', 'creditmemo_number_' || ${store.id}::int)::regclass) AS number`;
+    const incrementId = magentoIncrementId(store.incrementPrefix, Number(drawn!.number));
     const taken = await tx.creditmemo.findFirst({ where: { increment_id: incrementId }, select: { creditmemo_id: true } });
     if (!taken) return incrementId;
   }
