@@ -7,6 +7,8 @@ import type { Outcome } from "./load.js";
 export interface Check {
   name: string;
   violations: string[];
+  /** What held only by an allowance the check states, each with its proof; printed, not counted. */
+  notes?: string[];
 }
 
 /** After a fault ends, how long 503s may still come while pools reconnect. */

@@ -52,8 +52,14 @@ const LOST_MESSAGE = "the process delivering it stopped before the endpoint answ
 export function pushJob({ prisma, secrets, config, log }: PushJobOptions): DeliveryJob {
   const policy: EndpointPolicy = endpointPolicy(config);
   const lease = Prisma.sql`(${config.EVENT_DELIVERY_LEASE_MS}::int * interval '1 millisecond')`;
+  // A POST is started only while the lease has room for all of it and for writing its outcome: the delivery timeout,
+  // then half of what the lease leaves beyond it (config makes the lease at least twice the timeout, so that half is
+  // at least half a timeout). A delivery still running when its lease ran out could be sent again alongside it.
+  const neededMs = config.EVENT_DELIVERY_TIMEOUT_MS + (config.EVENT_DELIVERY_LEASE_MS - config.EVENT_DELIVERY_TIMEOUT_MS) / 2;
 
   async function claim(limit: number): Promise<DeliveryTask[]> {
+    // The database starts the lease after this moment, so the lease lasts at least until leaseEnds on this clock.
+    const leaseEnds = performance.now() + config.EVENT_DELIVERY_LEASE_MS;
     const rows = await prisma.$queryRaw<ClaimedRow[]>(Prisma.sql`
       WITH due AS (
         SELECT d.id, d.lease_expires_at, d.last_attempt_at, d.tenant_id
@@ -86,15 +92,61 @@ export function pushJob({ prisma, secrets, config, log }: PushJobOptions): Deliv
       JOIN applications a ON a.id = s.application_id
       JOIN events e ON e.id = claimed.event_ref
       ORDER BY claimed.id`);
-    return rows.map((row) => () => deliver(row));
+    return rows.map((row) => () => deliver(row, leaseEnds));
   }
 
-  async function deliver(row: ClaimedRow): Promise<void> {
-    const outcome = await attempt(row);
-    await record(row, outcome);
+  async function deliver(row: ClaimedRow, claimedUntil: number): Promise<void> {
     const context = { processRef: row.id.toString(), eventId: row.event_id, topic: row.topic, attempt: row.attempts };
+    // A claim answered late (a slow or cut-off database, a busy process) leaves less of the lease than a POST needs.
+    const leaseEnds = claimedUntil - performance.now() >= neededMs ? claimedUntil : await renewLease(row);
+    if (leaseEnds === null) {
+      log.warn(context, "event delivery not started: its lease could not be renewed in time; it is delivered when the lease runs out");
+      return;
+    }
+    const outcome = await attempt(row);
+    try {
+      await recordWithin(row, outcome, leaseEnds);
+    } catch (error) {
+      log.error(
+        { ...context, err: error, delivered: outcome.ok },
+        "the delivery's outcome could not be recorded within its lease; when the lease runs out it is delivered again",
+      );
+      return;
+    }
     if (outcome.ok) log.debug({ ...context, httpStatus: outcome.httpStatus, durationMs: outcome.durationMs }, "event delivered");
     else log.warn({ ...context, errorType: outcome.errorType, httpStatus: outcome.httpStatus }, "event delivery failed");
+  }
+
+  /**
+   * A fresh lease for a delivery this claim still holds (the same attempt, still Pending, no outcome written), so its
+   * POST can start; null when another process took it over or the database could not be reached.
+   */
+  async function renewLease(row: ClaimedRow): Promise<number | null> {
+    const leaseEnds = performance.now() + config.EVENT_DELIVERY_LEASE_MS;
+    try {
+      const renewed = await prisma.$executeRaw(Prisma.sql`
+        UPDATE event_deliveries SET lease_expires_at = now() + ${lease}, updated_at = now()
+        WHERE id = ${row.id} AND attempts = ${row.attempts} AND status = 'Pending' AND lease_expires_at IS NOT NULL`);
+      return renewed === 1 ? leaseEnds : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Records the outcome, trying again while the lease lasts: a receiver that answered 200 has the event, and an
+   * outcome lost to a database restart or a short partition would otherwise have it delivered again once the lease
+   * runs out. Past the lease another process may have taken the delivery over, and the last error is thrown.
+   */
+  async function recordWithin(row: ClaimedRow, outcome: SendOutcome, leaseEnds: number): Promise<void> {
+    for (let retried = false, pauseMs = RECORD_RETRY_MS; ; retried = true, pauseMs = Math.min(2 * pauseMs, RECORD_RETRY_MAX_MS)) {
+      try {
+        return await record(row, outcome, retried);
+      } catch (error) {
+        if (performance.now() + pauseMs >= leaseEnds) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    }
   }
 
   async function attempt(row: ClaimedRow): Promise<SendOutcome> {
@@ -146,11 +198,12 @@ export function pushJob({ prisma, secrets, config, log }: PushJobOptions): Deliv
    * the lease ran out and another process took the delivery over, that process owns its state now, and this attempt
    * is only added to the history.
    */
-  function record(row: ClaimedRow, outcome: SendOutcome): Promise<void> {
+  function record(row: ClaimedRow, outcome: SendOutcome, retried: boolean): Promise<void> {
     const lastAttempt = row.attempts >= config.EVENT_DELIVERY_MAX_ATTEMPTS;
     return recorder({
       id: row.id,
       attempts: row.attempts,
+      retried,
       tenantId: row.tenant_id,
       status: outcome.ok ? "Succeeded" : lastAttempt ? "Failed" : "Pending",
       delayMs: outcome.ok || lastAttempt ? 0 : retryDelayMs(row.attempts, config.EVENT_RETRY_BASE_MS),
@@ -161,9 +214,15 @@ export function pushJob({ prisma, secrets, config, log }: PushJobOptions): Deliv
   return { name: "push", claim };
 }
 
+/** The first pause before writing a failed outcome again, doubling up to the second. */
+const RECORD_RETRY_MS = 100;
+const RECORD_RETRY_MAX_MS = 2_000;
+
 interface Outcome {
   id: bigint;
   attempts: number;
+  /** Written before, with an error: the first write may have committed all the same (its answer was lost). */
+  retried: boolean;
   tenantId: number;
   status: "Succeeded" | "Failed" | "Pending";
   delayMs: number;
@@ -194,23 +253,29 @@ function batchRecorder(prisma: PrismaClient) {
         WITH outcome AS (
           SELECT * FROM unnest(
             ${column((o) => o.id)}::bigint[], ${column((o) => o.attempts)}::int[], ${column((o) => o.tenantId)}::int[],
-            ${column((o) => o.status)}::varchar[], ${column((o) => o.delayMs)}::int[],
+            ${column((o) => o.retried)}::boolean[], ${column((o) => o.status)}::varchar[], ${column((o) => o.delayMs)}::int[],
             ${column((o) => (o.outcome.ok ? "Succeeded" : "Failed"))}::varchar[], ${column((o) => o.outcome.httpStatus)}::int[],
             ${column((o) => (o.outcome.ok ? null : o.outcome.errorType))}::varchar[],
             ${column((o) => (o.outcome.ok ? null : o.outcome.message))}::varchar[], ${column((o) => o.outcome.durationMs)}::int[]
-          ) AS o(id, attempts, tenant_id, status, delay_ms, attempt_status, http_status, error_type, message, duration_ms)
+          ) AS o(id, attempts, tenant_id, retried, status, delay_ms, attempt_status, http_status, error_type, message, duration_ms)
         ), attempt AS (
           INSERT INTO event_delivery_attempts
             (tenant_id, delivery_ref, execution_date, delivery_status, http_status, error_type, message, duration_ms)
           SELECT tenant_id, id, now() - duration_ms * interval '1 millisecond', attempt_status, http_status, error_type,
                  message, duration_ms
           FROM outcome
+          -- A write tried again adds its attempt only while the delivery is still this claim's: an earlier try that
+          -- committed has cleared the lease (and added the attempt), and a takeover has recorded it as WorkerLost.
+          WHERE NOT outcome.retried OR EXISTS (
+            SELECT 1 FROM event_deliveries held
+            WHERE held.id = outcome.id AND held.attempts = outcome.attempts AND held.status = 'Pending'
+              AND held.lease_expires_at IS NOT NULL)
         )
         UPDATE event_deliveries d
         SET status = outcome.status, lease_expires_at = NULL, updated_at = now(),
             next_attempt_at = now() + outcome.delay_ms * interval '1 millisecond'
         FROM outcome
-        WHERE d.id = outcome.id AND d.attempts = outcome.attempts AND d.status = 'Pending'`);
+        WHERE d.id = outcome.id AND d.attempts = outcome.attempts AND d.status = 'Pending' AND d.lease_expires_at IS NOT NULL`);
       for (const entry of batch) entry.settle();
     } catch (error) {
       for (const entry of batch) entry.settle(error);
