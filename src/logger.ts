@@ -6,6 +6,11 @@ const SECRET_QUERY_PARAMS = /^(user_password|api_access_key|access_token|refresh
 
 const CENSOR = "[redacted]";
 
+// Every name SECRET_QUERY_PARAMS matches contains one of these words, and a percent-encoding can spell any of them:
+// a query string matching neither names no secret, and the URL is logged as it is without splitting it (a list
+// request's URL is logged on every request).
+const MAY_NAME_A_SECRET = /%|password|key|token|secret/i;
+
 /**
  * Keys whose values never reach a log line, one level down in what a log call passes (`{ body: { password } }`,
  * `{ headers: request.headers }`). A request itself is logged through the `req` serializer, which keeps no headers.
@@ -63,7 +68,7 @@ function copyOf(value: object): Record<string, unknown> {
 /** Replaces credential values in a URL's query string with `[redacted]`. */
 export function redactUrl(url: string): string {
   const queryStart = url.indexOf("?");
-  if (queryStart < 0) return url;
+  if (queryStart < 0 || !MAY_NAME_A_SECRET.test(url.slice(queryStart + 1))) return url;
   const params = url
     .slice(queryStart + 1)
     .split("&")

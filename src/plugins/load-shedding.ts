@@ -18,10 +18,13 @@ export default fp<{ config: Pick<Config, "DATABASE_POOL_SIZE" | "DATABASE_QUEUE_
     // within the connect timeout is shed.
     const queueLimit = config.DATABASE_QUEUE_LIMIT ?? 10 * config.DATABASE_POOL_SIZE;
     app.addHook("onRequest", (request, _reply, done) => {
-      const route = request.routeOptions.url;
-      if (route !== undefined && !EXEMPT.has(route) && !route.startsWith("/docs") && app.db.poolStats().waiting >= queueLimit) {
-        done(Errors.maintenance("The service is busy; try again shortly."));
-        return;
+      // The queue first: it is a number, where request.routeOptions builds an object on every read.
+      if (app.db.poolStats().waiting >= queueLimit) {
+        const route = request.routeOptions.url;
+        if (route !== undefined && !EXEMPT.has(route) && !route.startsWith("/docs")) {
+          done(Errors.maintenance("The service is busy; try again shortly."));
+          return;
+        }
       }
       done();
     });
