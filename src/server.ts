@@ -1,3 +1,5 @@
+// First: V8 settings that must hold before any other module allocates.
+import "./gc-settings.js";
 import closeWithGrace from "close-with-grace";
 import { pino } from "pino";
 import { buildApp } from "./app.js";

@@ -218,7 +218,7 @@ export function startProductionServer({
   root = ROOT,
   stdout,
 }: ServerOptions): ChildProcess {
-  // Built from nothing but PATH: this shell's DATABASE_URL or NODE_OPTIONS never reach the server.
+  // Built from nothing but PATH and the image's settings: this shell's DATABASE_URL or NODE_OPTIONS never reach the server.
   const serverEnv: NodeJS.ProcessEnv = {
     PATH: process.env["PATH"],
     NODE_ENV: "production",
@@ -231,6 +231,7 @@ export function startProductionServer({
     ...productionKeys(),
     RATE_LIMIT_PER_MINUTE: "0",
     IDEMPOTENCY_PURGE_INTERVAL_MINUTES: "0",
+    ...productionMemoryEnv(root),
     ...env,
   };
   const profile = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`] : [];
@@ -241,6 +242,20 @@ export function startProductionServer({
     if (code !== 0 && signal === null) console.error(`The server exited with ${code}.`);
   });
   return child;
+}
+
+/**
+ * The memory settings of the runtime image of the build at `root` (glibc's malloc, Node.js's options), read from its
+ * Dockerfile's ENV so the benchmark starts each build as its image would; a build from before they were set gets none.
+ */
+function productionMemoryEnv(root: string): NodeJS.ProcessEnv {
+  const dockerfile = readFileSync(path.join(root, "Dockerfile"), "utf8");
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ["GLIBC_TUNABLES", "NODE_OPTIONS"]) {
+    const value = new RegExp(`^\\s*${name}=(\\S+?)(?:\\s+\\\\)?$`, "m").exec(dockerfile)?.[1];
+    if (value) env[name] = value;
+  }
+  return env;
 }
 
 /**
