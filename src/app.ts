@@ -67,6 +67,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       dataDir: config.EMBEDDED_DATA_DIR,
       socketPort: config.EMBEDDED_SOCKET_PORT || undefined,
       onConnectionError: (error) => app.log.warn({ err: error }, "database connection lost"),
+      preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+      onPreparedStatementsRefused: (error) =>
+        app.log.warn(
+          { err: error },
+          "the database refused a prepared statement (a transaction pooler that cannot track them?): reads run unprepared from now on; set DATABASE_PREPARED_STATEMENTS=false to say so at start",
+        ),
       limits: transactionLimits(config),
     }));
   if (ownsDatabase && database.kind === "embedded") {

@@ -36,6 +36,11 @@ export const ConfigSchema = Type.Object({
    */
   DATABASE_QUEUE_LIMIT: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
   /**
+   * PostgreSQL only: read the credits list through prepared statements. `false` behind a transaction pooler that cannot track
+   * them (PgBouncer before 1.21, or with max_prepared_statements = 0); one found refusing them turns them off anyway.
+   */
+  DATABASE_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
+  /**
    * Production only: run on the embedded database instead of DATABASE_URL (one process; EMBEDDED_DATA_DIR must then
    * name a directory on a volume). Without it production refuses to start without DATABASE_URL.
    */

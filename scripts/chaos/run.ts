@@ -152,6 +152,8 @@ function replicaEnv(): NodeJS.ProcessEnv {
     DATABASE_STATEMENT_TIMEOUT_MS: String(LIMITS.statement),
     DATABASE_LOCK_TIMEOUT_MS: String(LIMITS.lock),
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: String(LIMITS.idle),
+    // Debian's PgBouncer (1.18) cannot track prepared statements: configured as README says for it.
+    DATABASE_PREPARED_STATEMENTS: "false",
   };
 }
 

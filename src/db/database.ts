@@ -5,6 +5,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { portInUse } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { lockDataDir } from "./data-dir-lock.js";
+import { preparedReads } from "./prepared-reads.js";
 import { LimitedPrismaPg, type TransactionLimits } from "./transactions.js";
 
 /** Raw SQL on one session: what migrations, advisory locks and readiness checks need beyond Prisma. */
@@ -66,6 +67,13 @@ export interface DatabaseOptions {
   /** Receives errors of idle pooled connections (e.g. PostgreSQL restarting), which must not crash the process. */
   onConnectionError?: (error: Error) => void;
   /**
+   * PostgreSQL only: run `read`'s statements as prepared statements (default true; see prepared-reads.ts). Off for a
+   * transaction pooler that cannot track them; one found refusing them turns them off by itself.
+   */
+  preparedStatements?: boolean | undefined;
+  /** Told when the database refuses a prepared statement (a transaction pooler): reads go unnamed from then on. */
+  onPreparedStatementsRefused?: (error: Error) => void;
+  /**
    * PostgreSQL only: how long a statement, a lock wait and an idle transaction may last (the server's limits, set in
    * each transaction), and from the first, how long the client waits for any answer. Absent (command-line tools,
    * whose migrations may rightly run long): no limits.
@@ -111,9 +119,10 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     kind: "postgres",
     prisma,
     location: postgresLocation(url),
-    async read(text, params) {
-      return (await pool.query(text, [...params])).rows as Record<string, unknown>[];
-    },
+    read: preparedReads(pool, {
+      enabled: options.preparedStatements ?? true,
+      onRefused: options.onPreparedStatementsRefused ?? (() => {}),
+    }),
     async withSession(fn) {
       const client = await pool.connect();
       try {

@@ -89,6 +89,23 @@ async function lockWaiters(holder: pg.Client): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * Starts `debit` and, once it waits on `holder`'s row lock, resolves with its response still pending (wrapped, so that
+ * awaiting this does not await the response). The replica's lock wait lasts one second, and a loaded machine can
+ * starve the 20-ms poll for that long: a debit that answers before it was seen waiting (its lock wait timed out and
+ * nothing was written) is sent again.
+ */
+async function debitWaitingOnLock<T>(debit: () => Promise<T>, holder: pg.Client, attempts = 3): Promise<{ pending: Promise<T> }> {
+  for (let attempt = 1; ; attempt++) {
+    const pending = debit();
+    let answered = false;
+    void pending.finally(() => (answered = true)).catch(() => undefined);
+    await until("the debit to wait on the lock", async () => answered || (await lockWaiters(holder)) > 0);
+    if (!answered) return { pending };
+    if (attempt === attempts) throw new Error(`the debit answered ${attempts} times before it was seen waiting on the lock`);
+  }
+}
+
 async function debitsOf(code: string): Promise<number> {
   return healthy.database.prisma.creditTransaction.count({ where: { credit: { codeKey: code }, transactionType: "Debit" } });
 }
@@ -128,8 +145,7 @@ onPostgres.describe("a database that goes silent, or is slow, bounds the request
   test("a debit in flight when the database goes silent answers 503 within two query timeouts, and the pool recovers", async () => {
     await withLockedCredit(replica, { code: "SC-SILENT", initialBalance: "50" }, async ({ tenant, holder }) => {
       // The debit waits on the row lock, on its connection, when the partition begins.
-      const pending = request(replica.app.server).post(`${CREDITS}/SC-SILENT/transactions`).set(tenant.app).send(DEBIT).then((r) => r);
-      await until("the debit to wait on the lock", async () => (await lockWaiters(holder)) > 0);
+      const { pending } = await debitWaitingOnLock(() => request(replica.app.server).post(`${CREDITS}/SC-SILENT/transactions`).set(tenant.app).send(DEBIT).then((r) => r), holder);
       replica.proxy.blackhole();
       await holder.query("ROLLBACK");
 
