@@ -1,22 +1,6 @@
-import net from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../config.js";
-import { type Database, explainConnectionError, openDatabase } from "../db/database.js";
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: "127.0.0.1" });
-    socket.setTimeout(500);
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-    socket.once("timeout", () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
+import { type Database, type DatabaseOptions, explainConnectionError, openDatabase } from "../db/database.js";
 
 /**
  * The database a command-line tool should use: DATABASE_URL when set; otherwise the embedded database, through
@@ -28,10 +12,42 @@ function answers(port: number): Promise<boolean> {
 export async function openCliDatabase(config: Config, command: string): Promise<Database> {
   const base = { poolSize: 1, connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, dataDir: config.EMBEDDED_DATA_DIR, role: command };
   if (config.DATABASE_URL) return checked(await openDatabase({ ...base, url: config.DATABASE_URL }));
-  if (config.EMBEDDED_SOCKET_PORT && (await answers(config.EMBEDDED_SOCKET_PORT))) {
-    return checked(await openDatabase({ ...base, url: `postgresql://postgres@127.0.0.1:${config.EMBEDDED_SOCKET_PORT}/postgres` }));
+  if (config.EMBEDDED_SOCKET_PORT) {
+    const viaServer = await throughServerSocket(base, config.EMBEDDED_SOCKET_PORT, config.DATABASE_CONNECT_TIMEOUT_MS);
+    if (viaServer) return viaServer;
   }
   return openDatabase(base);
+}
+
+/**
+ * The embedded database through a running server's socket, or undefined when nothing answers there (the data
+ * directory's lock then says who holds it). The socket serves one connection at a time and hangs up on others (which the client sees as a reset or an early end), so a
+ * connection turned away is tried again, for up to `waitMs`, while another command finishes. There is no probe
+ * connection first: the socket frees its one slot only some time after a probe hangs up, and turned the command's
+ * own connection away when it came at once.
+ */
+async function throughServerSocket(base: DatabaseOptions, port: number, waitMs: number): Promise<Database | undefined> {
+  const deadline = Date.now() + waitMs;
+  for (let pause = 25; ; pause = Math.min(pause * 2, 400)) {
+    const database = await openDatabase({ ...base, url: `postgresql://postgres@127.0.0.1:${port}/postgres` });
+    try {
+      await database.ping();
+      return database;
+    } catch (error) {
+      await database.close().catch(() => {});
+      const { code, message } = error as { code?: unknown; message?: unknown };
+      if (code === "ECONNREFUSED" || /timeout exceeded when trying to connect/.test(String(message))) return undefined;
+      const turnedAway = code === "ECONNRESET" || /Connection terminated/.test(String(message));
+      if (turnedAway && Date.now() + pause < deadline) {
+        await sleep(pause);
+        continue;
+      }
+      const reason = turnedAway
+        ? `the server's socket at 127.0.0.1:${port} serves one connection at a time and stayed busy for ${waitMs} ms (another command using it?)`
+        : explainConnectionError(error, database.location ?? `127.0.0.1:${port}`);
+      throw reason ? new Error(reason, { cause: error }) : error;
+    }
+  }
 }
 
 async function checked(database: Database): Promise<Database> {

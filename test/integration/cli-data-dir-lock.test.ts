@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { openCliDatabase } from "../../src/cli/database.js";
+import { loadConfig } from "../../src/config.js";
 import { LOCK_FILE } from "../../src/db/data-dir-lock.js";
 
 const run = promisify(execFile);
@@ -44,10 +46,27 @@ let dataDir: string;
 let serverSocketPort: number;
 let server: ChildProcess;
 
-/** One query through the server's socket, which serves one connection at a time, so none is kept open. */
+/**
+ * A connection to the server's socket, which serves one at a time and frees its slot a moment after the last one
+ * closed: one turned away is tried again.
+ */
+async function socketClient(): Promise<pg.Client> {
+  for (let attempt = 1; ; attempt++) {
+    const client = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${serverSocketPort}/postgres` });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      if (attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** One query through the server's socket, so none is kept open. */
 async function query<Row extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${serverSocketPort}/postgres` });
-  await client.connect();
+  const client = await socketClient();
   try {
     return (await client.query<Row>(text, params)).rows;
   } finally {
@@ -118,4 +137,36 @@ test("app:create through the server's socket registers an application the server
   const printed = JSON.parse(result.stdout) as { clientId: string };
   const rows = await query<{ client_id: string }>("SELECT client_id FROM applications WHERE tenant_id = $1", [TENANT]);
   expect(rows.map((row) => row.client_id)).toEqual([printed.clientId]);
+}, 30_000);
+
+/** Holds the server's socket's one connection until the returned function is called. */
+async function holdSocket(): Promise<() => Promise<void>> {
+  const holder = await socketClient();
+  return () => holder.end();
+}
+
+test("a command finding the server's socket busy waits for it, then goes through it", async () => {
+  const release = await holdSocket();
+  const releasing = new Promise((resolve) => setTimeout(resolve, 500)).then(release);
+  const database = await openCliDatabase(loadConfig(embeddedEnv(dataDir, serverSocketPort)), "test");
+  try {
+    await releasing;
+    expect(await database.read("SELECT id FROM tenants", [])).toEqual([{ id: TENANT }]);
+  } finally {
+    await database.close();
+  }
+}, 30_000);
+
+test("a command finding the server's socket busy for longer than DATABASE_CONNECT_TIMEOUT_MS fails saying so and writes nothing", async () => {
+  const release = await holdSocket();
+  try {
+    const env = { ...embeddedEnv(dataDir, serverSocketPort), DATABASE_CONNECT_TIMEOUT_MS: "1000" };
+    const result = await runCli("src/cli/app-create.ts", ["--tenant", String(TENANT), "--behaviors", "all"], env);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`the server's socket at 127.0.0.1:${serverSocketPort} serves one connection at a time and stayed busy for 1000 ms`);
+    expect(result.stdout).not.toMatch(/client id|secret/i);
+  } finally {
+    await release();
+  }
+  expect(await applications()).toBe(1);
 }, 30_000);
