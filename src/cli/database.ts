@@ -31,32 +31,39 @@ async function throughServerSocket(base: DatabaseOptions, port: number, waitMs: 
   for (let pause = 25; ; pause = Math.min(pause * 2, 400)) {
     const database = await openDatabase({ ...base, url: `postgresql://postgres@127.0.0.1:${port}/postgres` });
     try {
-      await database.ping();
-      return database;
+      return await pinged(database);
     } catch (error) {
-      await database.close().catch(() => {});
       const { code, message } = error as { code?: unknown; message?: unknown };
       if (code === "ECONNREFUSED" || /timeout exceeded when trying to connect/.test(String(message))) return undefined;
       const turnedAway = code === "ECONNRESET" || /Connection terminated/.test(String(message));
-      if (turnedAway && Date.now() + pause < deadline) {
-        await sleep(pause);
-        continue;
+      if (!turnedAway) throw explained(error, database.location ?? `127.0.0.1:${port}`);
+      if (Date.now() + pause >= deadline) {
+        throw new Error(`the server's socket at 127.0.0.1:${port} serves one connection at a time and stayed busy for ${waitMs} ms (another command using it?)`, { cause: error });
       }
-      const reason = turnedAway
-        ? `the server's socket at 127.0.0.1:${port} serves one connection at a time and stayed busy for ${waitMs} ms (another command using it?)`
-        : explainConnectionError(error, database.location ?? `127.0.0.1:${port}`);
-      throw reason ? new Error(reason, { cause: error }) : error;
+      await sleep(pause);
     }
   }
 }
 
 async function checked(database: Database): Promise<Database> {
+  return pinged(database).catch((error: unknown) => {
+    throw explained(error, database.location ?? "the database");
+  });
+}
+
+/** `database` once it answers; closed, with the error thrown, when it does not. */
+async function pinged(database: Database): Promise<Database> {
   try {
     await database.ping();
     return database;
   } catch (error) {
     await database.close().catch(() => {});
-    const explained = explainConnectionError(error, database.location ?? "the database");
-    throw explained ? new Error(explained, { cause: error }) : error;
+    throw error;
   }
+}
+
+/** A connection error in words for operators where `explainConnectionError` has them, else the error itself. */
+function explained(error: unknown, location: string): unknown {
+  const words = explainConnectionError(error, location);
+  return words ? new Error(words, { cause: error }) : error;
 }

@@ -139,15 +139,9 @@ test("app:create through the server's socket registers an application the server
   expect(rows.map((row) => row.client_id)).toEqual([printed.clientId]);
 }, 30_000);
 
-/** Holds the server's socket's one connection until the returned function is called. */
-async function holdSocket(): Promise<() => Promise<void>> {
-  const holder = await socketClient();
-  return () => holder.end();
-}
-
 test("a command finding the server's socket busy waits for it, then goes through it", async () => {
-  const release = await holdSocket();
-  const releasing = new Promise((resolve) => setTimeout(resolve, 500)).then(release);
+  const holder = await socketClient();
+  const releasing = new Promise((resolve) => setTimeout(resolve, 500)).then(() => holder.end());
   const database = await openCliDatabase(loadConfig(embeddedEnv(dataDir, serverSocketPort)), "test");
   try {
     await releasing;
@@ -158,7 +152,7 @@ test("a command finding the server's socket busy waits for it, then goes through
 }, 30_000);
 
 test("a command finding the server's socket busy for longer than DATABASE_CONNECT_TIMEOUT_MS fails saying so and writes nothing", async () => {
-  const release = await holdSocket();
+  const holder = await socketClient();
   try {
     const env = { ...embeddedEnv(dataDir, serverSocketPort), DATABASE_CONNECT_TIMEOUT_MS: "1000" };
     const result = await runCli("src/cli/app-create.ts", ["--tenant", String(TENANT), "--behaviors", "all"], env);
@@ -166,7 +160,7 @@ test("a command finding the server's socket busy for longer than DATABASE_CONNEC
     expect(result.stderr).toContain(`the server's socket at 127.0.0.1:${serverSocketPort} serves one connection at a time and stayed busy for 1000 ms`);
     expect(result.stdout).not.toMatch(/client id|secret/i);
   } finally {
-    await release();
+    await holder.end();
   }
   expect(await applications()).toBe(1);
 }, 30_000);
