@@ -5,6 +5,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { portInUse } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { lockDataDir } from "./data-dir-lock.js";
+import { withClient } from "./pg-checkout.js";
 import { preparedReads } from "./prepared-reads.js";
 import { LimitedPrismaPg, type TransactionLimits } from "./transactions.js";
 
@@ -123,18 +124,7 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
       enabled: options.preparedStatements ?? true,
       onRefused: options.onPreparedStatementsRefused ?? (() => {}),
     }),
-    async withSession(fn) {
-      const client = await pool.connect();
-      try {
-        const result = await fn(pgSession(client));
-        client.release();
-        return result;
-      } catch (error) {
-        // The session may be mid-transaction or broken: never hand it to the next caller.
-        client.release(error as Error);
-        throw error;
-      }
-    },
+    withSession: (fn) => withClient(pool, (client) => fn(pgSession(client))),
     async ping() {
       await pool.query("SELECT 1");
     },

@@ -1,6 +1,7 @@
 import { hash } from "node:crypto";
 import type pg from "pg";
 import type { SqlRead } from "./database.js";
+import { withClient } from "./pg-checkout.js";
 
 /**
  * Statements one connection prepares, at most; further ones run unnamed on it (as every statement did before) until
@@ -51,16 +52,15 @@ export function preparedReads(pool: pg.Pool, { enabled, perConnection = PREPARED
 
   return async function read(text, params) {
     const values = [...params];
-    const client = await pool.connect();
-    const config = statementFor(client, text, values);
+    let name: string | undefined;
     try {
-      const rows = await rowsOf(client, config);
-      client.release();
-      return rows;
+      return await withClient(pool, async (client) => {
+        const config = statementFor(client, text, values);
+        name = config.name;
+        return (await client.query<Record<string, unknown>>(config)).rows;
+      });
     } catch (error) {
-      // As pool.query does: a connection that failed a statement is closed, not handed to the next caller.
-      client.release(error as Error);
-      if (config.name === undefined || !POOLER_REFUSALS.has((error as { code?: string }).code ?? "")) throw error;
+      if (name === undefined || !POOLER_REFUSALS.has((error as { code?: string }).code ?? "")) throw error;
       if (preparing) {
         preparing = false;
         onRefused(error as Error);
@@ -68,22 +68,4 @@ export function preparedReads(pool: pg.Pool, { enabled, perConnection = PREPARED
       return (await pool.query<Record<string, unknown>>(text, values)).rows;
     }
   };
-}
-
-/**
- * Runs one statement on a checked-out connection, failing if the connection reports an error meanwhile (as pool.query
- * listens for one): an `error` event on a checked-out client with no listener would end the process.
- */
-async function rowsOf(client: pg.PoolClient, config: pg.QueryConfig): Promise<Record<string, unknown>[]> {
-  let onError!: (error: Error) => void;
-  const lost = new Promise<never>((_, reject) => (onError = reject));
-  client.once("error", onError);
-  const running = client.query<Record<string, unknown>>(config);
-  // Settled after `lost` won the race, its rejection has no one left to tell.
-  running.catch(() => {});
-  try {
-    return (await Promise.race([running, lost])).rows;
-  } finally {
-    client.removeListener("error", onError);
-  }
 }

@@ -294,3 +294,30 @@ onPostgres.describe("a database that goes silent, or is slow, bounds the request
     });
   }, TEST_TIMEOUT_MS);
 });
+
+onPostgres.describe("a connection cut while its caller holds it", () => {
+  test.each([
+    ["a session (migrations, the loyalty report)", (database: Database, sql: string) => database.withSession((session) => session.query(sql))],
+    ["a list read", (database: Database, sql: string) => database.read(sql, [])],
+  ])("fails %s, not the process, and the next call gets a new connection", async (name, run) => {
+    const { proxy, database } = await openDatabaseThroughProxy();
+    const watcher = await lockHolder();
+    const sql = `SELECT pg_sleep(5), '${name}' AS caller`;
+    try {
+      const cut = run(database, sql);
+      cut.catch(() => {});
+      await until("the query to run", async () => {
+        const { rows } = await watcher.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1 AND state = 'active'", [sql]);
+        return (rows[0]?.n ?? 0) > 0;
+      });
+      await proxy.stop();
+      await expect(cut).rejects.toThrow(/Connection terminated|ECONNRESET/);
+      await proxy.start();
+      expect(await database.read("SELECT 1 AS one", [])).toEqual([{ one: 1 }]);
+    } finally {
+      await watcher.end();
+      await database.close();
+      await proxy.stop();
+    }
+  }, TEST_TIMEOUT_MS);
+});
