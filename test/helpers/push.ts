@@ -116,13 +116,22 @@ export async function drain(job: DeliveryJob, batch = 8): Promise<number> {
   }
 }
 
-/** Resolves when `condition` holds, polling; fails after `timeoutMs`. */
-export async function eventually<T>(condition: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+/**
+ * Resolves when `condition` holds, polling; fails after `timeoutMs`, with what `explain` tells of the state then (a
+ * failure seen once in CI is worth more with the rows it left behind).
+ */
+export async function eventually<T>(
+  condition: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  explain?: () => Promise<string>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms${explain ? `: ${await explain()}` : ""}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
