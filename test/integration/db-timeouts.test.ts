@@ -1,14 +1,14 @@
 import net from "node:net";
 import type { FastifyInstance } from "fastify";
-import pg from "pg";
+import type pg from "pg";
 import request from "supertest";
 import type { Database, DatabaseOptions } from "../../src/db/database.js";
 import { TRANSACTION_OPTIONS, type TransactionLimits } from "../../src/db/transactions.js";
 import { createCredit } from "../../src/demo/factories.js";
 import { buildTestApp } from "../helpers/app.js";
-import { testServerUrl, withDatabaseName, workerDatabaseName } from "../helpers/database.js";
 import { CREDITS, tenantWithShopper, useTestApp } from "../helpers/harness.js";
 import { postgresOnly } from "../helpers/postgres-only.js";
+import { lockHolder, sessionsBlockedBy } from "../helpers/row-locks.js";
 import { openDatabaseThroughProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
 
 // Small limits, so each test waits a second or two: the client gives up on an answer 2 s after a query is sent.
@@ -44,13 +44,6 @@ async function closeReplica(replica: Replica | undefined): Promise<void> {
   await replica.proxy.stop();
 }
 
-/** A session of the test's own that can hold a credit's row lock. */
-async function lockHolder(): Promise<pg.Client> {
-  const holder = new pg.Client({ connectionString: withDatabaseName(testServerUrl() ?? "", workerDatabaseName()) });
-  await holder.connect();
-  return holder;
-}
-
 type Tenant = Awaited<ReturnType<typeof tenantWithShopper>>;
 
 /**
@@ -82,27 +75,28 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
   }
 }
 
-async function lockWaiters(holder: pg.Client): Promise<number> {
-  const { rows } = await holder.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
-  );
-  return rows[0]?.n ?? 0;
-}
-
 /**
  * Starts `debit` and, once it waits on `holder`'s row lock, resolves with its response still pending (wrapped, so that
  * awaiting this does not await the response). The replica's lock wait lasts one second, and a loaded machine can
  * starve the 20-ms poll for that long: a debit that answers before it was seen waiting (its lock wait timed out and
- * nothing was written) is sent again.
+ * nothing was written) is sent again, and the error names what each attempt answered.
  */
-async function debitWaitingOnLock<T>(debit: () => Promise<T>, holder: pg.Client, attempts = 3): Promise<{ pending: Promise<T> }> {
+async function debitWaitingOnLock<T extends { status: number; text: string }>(
+  debit: () => Promise<T>,
+  holder: pg.Client,
+  attempts = 5,
+): Promise<{ pending: Promise<T> }> {
+  const answers: string[] = [];
   for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
     const pending = debit();
     let answered = false;
     void pending.finally(() => (answered = true)).catch(() => undefined);
-    await until("the debit to wait on the lock", async () => answered || (await lockWaiters(holder)) > 0);
+    await until("the debit to wait on the lock", async () => answered || (await sessionsBlockedBy(holder)) > 0);
     if (!answered) return { pending };
-    if (attempt === attempts) throw new Error(`the debit answered ${attempts} times before it was seen waiting on the lock`);
+    const response = await pending;
+    answers.push(`${response.status} after ${Date.now() - started} ms: ${response.text.slice(0, 200)}`);
+    if (attempt === attempts) throw new Error(`the debit answered ${attempts} times before it was seen waiting on the lock:\n${answers.join("\n")}`);
   }
 }
 
@@ -248,7 +242,7 @@ onPostgres.describe("a database that goes silent, or is slow, bounds the request
     await withLockedCredit(busy, { code: "SC-BUSY", initialBalance: "100" }, async ({ tenant, holder }) => {
       const debit = () => request(busy.app.server).post(`${CREDITS}/SC-BUSY/transactions`).set(tenant.app).send(DEBIT).then((r) => r);
       const first = debit();
-      await until("the first debit to hold the only connection", async () => (await lockWaiters(holder)) > 0);
+      await until("the first debit to hold the only connection", async () => (await sessionsBlockedBy(holder)) > 0);
       const second = debit();
       await until("the second debit to queue for it", () => busy.database.poolStats().waiting >= 1);
 
@@ -272,7 +266,7 @@ onPostgres.describe("a database that goes silent, or is slow, bounds the request
   test("a request whose caller hangs up while it waits for a connection does not begin its transaction", async () => {
     await withLockedCredit(busy, { code: "SC-GONE", initialBalance: "100" }, async ({ tenant, holder }) => {
       const first = request(busy.app.server).post(`${CREDITS}/SC-GONE/transactions`).set(tenant.app).send(DEBIT).then((r) => r);
-      await until("the first debit to hold the only connection", async () => (await lockWaiters(holder)) > 0);
+      await until("the first debit to hold the only connection", async () => (await sessionsBlockedBy(holder)) > 0);
 
       const body = JSON.stringify(DEBIT);
       const { port } = busy.app.server.address() as net.AddressInfo;

@@ -1,12 +1,12 @@
 import net from "node:net";
-import pg from "pg";
 import request from "supertest";
 import { createCredit } from "../../src/demo/factories.js";
 import { buildMetricsServer } from "../../src/metrics/server.js";
 import { buildLoggedApp, testConfig } from "../helpers/app.js";
 import { api, CREDITS, tenantWithShopper, useTestApp } from "../helpers/harness.js";
-import { resetDatabase, testServerUrl, withDatabaseName, workerDatabaseName } from "../helpers/database.js";
+import { resetDatabase } from "../helpers/database.js";
 import { postgresOnly } from "../helpers/postgres-only.js";
+import { lockHolder, sessionsBlockedBy } from "../helpers/row-locks.js";
 import { openDatabaseThroughProxy } from "../helpers/tcp-proxy.js";
 
 const harness = useTestApp();
@@ -191,8 +191,7 @@ onPostgres.test("a connection lost during the ledger's SELECT … FOR UPDATE is 
   const { proxy, database } = await openDatabaseThroughProxy();
   const lines: Record<string, unknown>[] = [];
   const app = await buildLoggedApp(database, lines);
-  const holder = new pg.Client({ connectionString: withDatabaseName(testServerUrl() ?? "", workerDatabaseName()) });
-  await holder.connect();
+  const holder = await lockHolder();
   try {
     await app.ready();
     await resetDatabase(harness.database);
@@ -204,8 +203,7 @@ onPostgres.test("a connection lost during the ledger's SELECT … FOR UPDATE is 
     const debit = api({ app, database }).post(`${CREDITS}/SC-HELD/transactions`).set(tenant.app).send({ transactionType: "Debit", impactAmount: 10 });
     const pending = debit.then((response) => response);
     for (let waited = 0; waited < 100; waited++) {
-      const { rows } = await holder.query<{ waiting: number }>("SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
-      if (rows[0]?.waiting) break;
+      if ((await sessionsBlockedBy(holder)) > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await proxy.stop();
