@@ -5,8 +5,9 @@ import { eventually, startReceiver, subscribe } from "../../helpers/push.js";
 import { startTestSmtpServer, type TestSmtpServer } from "../../helpers/smtp.js";
 
 // The app as a replica runs it: its own delivery loop (EVENT_DELIVERY_CONCURRENCY > 0), mail through SMTP_URL. That
-// loop sends whatever is due in the database, and the suites run before this one in the same Jest worker leave mail
-// of their own tenants pending (their apps send none): this test counts only the messages to its own shopper.
+// loop sends whatever is due in the database, and its first poll, as the app starts, comes before the first test's
+// reset and finds the mail that suites run earlier in the same Jest worker left pending (their apps send none): this
+// test counts only the messages to its own shopper.
 const SHOPPER = "jane.worker@example.com";
 let smtp: TestSmtpServer;
 beforeAll(async () => {
