@@ -52,6 +52,9 @@ export function useTestApp(options: HarnessOptions = {}): Harness {
   const harness = {} as Harness;
   beforeAll(async () => {
     harness.database = await openTestDatabase(options);
+    // Before the app starts too: on PostgreSQL a Jest worker's files share one database, and an app that works in the
+    // background (a delivery loop polls as it starts) would otherwise act on what the worker's previous file left.
+    if (options.reset ?? true) await resetDatabase(harness.database);
     harness.app = options.logLines
       ? await buildLoggedApp(harness.database, options.logLines, options.env)
       : await buildTestApp(harness.database, options.env);

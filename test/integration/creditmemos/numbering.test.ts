@@ -1,9 +1,8 @@
-import pg from "pg";
 import { createCredit, createCreditmemo } from "../../../src/demo/factories.js";
-import { testServerUrl, withDatabaseName, workerDatabaseName } from "../../helpers/database.js";
 import { api, useTestApp } from "../../helpers/harness.js";
 import { postgresOnly } from "../../helpers/postgres-only.js";
 import { eventually } from "../../helpers/push.js";
+import { lockHolder, sessionsBlockedBy } from "../../helpers/row-locks.js";
 import { memoPath, shop } from "./helpers.js";
 
 const onPostgres = postgresOnly("PGlite runs one transaction at a time, so one memo cannot wait while another runs");
@@ -29,22 +28,16 @@ onPostgres.test("a memo waiting for its store-credit refund's lock holds nothing
   const [refunded, other] = [await s.order({ incrementId: "100000801" }), await s.order({ incrementId: "100000802", customerId: null })];
 
   // Another transaction holds the StoreCredit the first memo refunds into, as a debit of it would.
-  const holder = new pg.Client({ connectionString: withDatabaseName(testServerUrl()!, workerDatabaseName()) });
+  const holder = await lockHolder();
   // Its connection is dropped with the worker's database after the file; nobody is listening by then.
   holder.on("error", () => {});
-  await holder.connect();
   const requests: Promise<unknown>[] = [];
   try {
     await holder.query("BEGIN");
     await holder.query("SELECT id FROM credits WHERE id = $1 FOR UPDATE", [storeCredit.id]);
-    const { rows } = await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
     const waiting = api(harness).post(memoPath(refunded.incrementId)).set(s.app).send({ refundToStoreCreditAmount: 10 }).then((response) => response);
     requests.push(waiting);
-    await eventually(async () => {
-      const blocked = await harness.database.prisma.$queryRaw<{ n: bigint }[]>`
-        SELECT count(*) AS n FROM pg_stat_activity WHERE ${rows[0]!.pid}::int = ANY(pg_blocking_pids(pid))`;
-      return blocked[0]!.n > 0n;
-    });
+    await eventually(async () => (await sessionsBlockedBy(holder)) > 0);
 
     // With the store's counter row as the number, the waiting memo kept it locked from its number on, so this one
     // queued behind it for as long as the credit stayed locked.
